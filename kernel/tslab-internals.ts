@@ -1,0 +1,114 @@
+/**
+ * The one place that reaches into tslab's internals (tslab 1.0.22).
+ *
+ * tslab's public API is `startKernel` and the `display` object. Two things we
+ * need are not public:
+ *   - sending a display bundle of several mime types at once (display.raw sends
+ *     one); tslab keeps the current cell's writer in `jupyter.lastWriteDisplayData`;
+ *   - a hook before each cell runs, so that an edit to src/ is rebuilt and the
+ *     library reloaded for the next cell; that needs the executor, which
+ *     `startKernel` builds privately, so we assemble the kernel the way it does.
+ * test/tslab-internals.test.ts pins both against the installed version.
+ */
+import { projectRoot } from "./paths";
+
+/** The version these internals were read from; anything else is refused. */
+export const TSLAB_VERSION = "1.0.22";
+
+/** A display message's content as tslab's writer takes it. */
+export interface DisplayContent {
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  transient: { display_id?: string };
+}
+type WriteDisplayData = (content: DisplayContent, update: boolean) => void;
+
+interface Executor {
+  execute(src: string): Promise<boolean>;
+  interrupt(): void;
+  close(): void;
+}
+interface JupyterModule {
+  lastWriteDisplayData: WriteDisplayData | null;
+  JupyterHandlerImpl: new (executor: Executor, isJs: boolean) => unknown;
+  ZmqServer: new (handler: unknown, configPath: string) => { init(): Promise<void> };
+}
+interface Converter {
+  close(): void;
+}
+
+function tslabRequire<T>(sub: string): T {
+  // Resolve from the project, so the kernel and the cells share one tslab.
+  return require(require.resolve(`tslab/${sub}`, { paths: [projectRoot()] })) as T;
+}
+
+/** tslab's installed version, read from its package.json. */
+export function installedTslabVersion(): string {
+  return tslabRequire<{ version: string }>("package.json").version;
+}
+
+function checkVersion(): void {
+  const found = installedTslabVersion();
+  if (found !== TSLAB_VERSION) {
+    throw new Error(
+      `transformer-notebooks: kernel/tslab-internals.ts is written against tslab ${TSLAB_VERSION}, ` +
+        `but tslab ${found} is installed; run npm ci`,
+    );
+  }
+}
+
+/**
+ * Sends one display bundle (all mime types at once) to the running cell.
+ * `update` replaces the output that has the same display id. Returns false
+ * when no kernel is running (plain Node, tests), so callers can fall back.
+ */
+export function writeDisplayData(content: DisplayContent, update: boolean): boolean {
+  const jupyter = tslabRequire<JupyterModule>("dist/jupyter.js");
+  if (!jupyter.lastWriteDisplayData) return false;
+  jupyter.lastWriteDisplayData(content, update);
+  return true;
+}
+
+export interface KernelHooks {
+  /** Runs before each cell; resolve false to fail the cell without running it. */
+  beforeExecute(): Promise<boolean>;
+}
+
+/**
+ * Starts tslab's TypeScript kernel on `connectionFile`, in the current folder,
+ * as tslab's own `startKernel` does, with `hooks.beforeExecute` before each cell.
+ */
+export function startTslabKernel(connectionFile: string, hooks: KernelHooks): void {
+  checkVersion();
+  const { createConverter } = tslabRequire<{ createConverter(o: { isJS: boolean; isBrowser: boolean }): Converter }>(
+    "dist/converter.js",
+  );
+  const { createExecutor } = tslabRequire<{
+    createExecutor(root: string, convs: unknown, c: { log: typeof console.log; error: typeof console.error }): Executor;
+  }>("dist/executor.js");
+  const jupyter = tslabRequire<JupyterModule>("dist/jupyter.js");
+
+  // The converter set tslab's startKernel builds: node now, browser on demand.
+  let browser: Converter | undefined;
+  const node = createConverter({ isJS: false, isBrowser: false });
+  const convs = {
+    node,
+    get browser(): Converter {
+      browser ??= createConverter({ isJS: false, isBrowser: true });
+      return browser;
+    },
+    close(): void {
+      node.close();
+      browser?.close();
+    },
+  };
+  const executor = createExecutor(process.cwd(), convs, { log: console.log, error: console.error });
+  const execute = executor.execute.bind(executor);
+  executor.execute = async (src: string) => ((await hooks.beforeExecute()) ? execute(src) : false);
+
+  const server = new jupyter.ZmqServer(new jupyter.JupyterHandlerImpl(executor, false), connectionFile);
+  process.on("SIGINT", () => executor.interrupt());
+  process.on("uncaughtException", (err) => console.error("UncaughtException:", err));
+  process.on("unhandledRejection", (reason) => console.error("UnhandledPromiseRejection:", reason));
+  void server.init();
+}

@@ -1,0 +1,54 @@
+/**
+ * A labelled heatmap (the shape of an attention map): row 0 at the top, like
+ * the article's matrices (plotly would put it at the bottom), value on hover.
+ */
+import type { Figure } from "./figure";
+
+export interface HeatmapOptions {
+  /** Column labels (keys, for attention). */
+  x?: string[];
+  /** Row labels (queries, for attention). */
+  y?: string[];
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  /** Write each value in its cell, rounded to this many decimals. */
+  annotateDigits?: number;
+  colorscale?: string;
+  zmin?: number;
+  zmax?: number;
+}
+
+export function heatmapFigure(z: number[][], options: HeatmapOptions = {}): Figure {
+  const rows = z.length;
+  const cols = rows > 0 ? z[0].length : 0;
+  z.forEach((row, i) => {
+    if (row.length !== cols) throw new Error(`heatmap row ${i} has ${row.length} values, row 0 has ${cols}`);
+  });
+  if (options.x && options.x.length !== cols) throw new Error(`heatmap has ${cols} columns but ${options.x.length} x labels`);
+  if (options.y && options.y.length !== rows) throw new Error(`heatmap has ${rows} rows but ${options.y.length} y labels`);
+  const trace: Record<string, unknown> = {
+    type: "heatmap",
+    z,
+    x: options.x,
+    y: options.y,
+    colorscale: options.colorscale ?? "Blues",
+    zmin: options.zmin,
+    zmax: options.zmax,
+    hovertemplate: "row %{y}<br>column %{x}<br>value %{z:.5f}<extra></extra>",
+  };
+  if (options.annotateDigits !== undefined) {
+    trace.text = z.map((row) => row.map((v) => v.toFixed(options.annotateDigits)));
+    trace.texttemplate = "%{text}";
+  }
+  return {
+    data: [trace],
+    layout: {
+      title: options.title ? { text: options.title } : undefined,
+      xaxis: { title: { text: options.xTitle ?? "" }, side: "top", type: "category" },
+      yaxis: { title: { text: options.yTitle ?? "" }, autorange: "reversed", type: "category" },
+      margin: { l: 80, r: 20, t: options.title ? 90 : 60, b: 20 },
+      height: Math.max(260, 40 * rows + 140),
+    },
+  };
+}
