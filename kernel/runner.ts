@@ -209,7 +209,7 @@ export function parseCellError(stderr: string, source: string): { error: ErrorOu
     const message = diag[3];
     return { error: { output_type: "error", ename: "TSError", evalue: message, traceback }, line: Number(diag[1]), message };
   }
-  const errorLine = lines.find((l) => /^[A-Za-z_$][\w$.]*(?:Error|Exception)\b.*?:/.test(l) || /^Uncaught\b/.test(l));
+  const errorLine = lines.find((l) => /^(?:[A-Za-z_$][\w$.]*)?(?:Error|Exception)\b[^:]*:/.test(l) || /^Uncaught\b/.test(l));
   const headline = errorLine ?? lines.find((l) => l.trim() !== "") ?? "Error";
   const m = /^([^:\s]+):\s?(.*)$/.exec(headline);
   const ename = m ? m[1] : "Error";

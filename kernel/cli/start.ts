@@ -7,6 +7,7 @@
  *   build/handouts/NN-x.html     one self-contained page each, + index.html
  *   build/figures.json           each notebook's published figures, by name
  * and ends with a summary table. Exit code 1 if any notebook failed.
+ * `--out DIR` writes there instead of build/; `--timeout S` sets the per-cell limit.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -20,21 +21,25 @@ import { runNotebook, type NotebookResult, DEFAULT_CELL_TIMEOUT_MS } from "../ru
 interface Args {
   selection: string[];
   cellTimeoutMs: number;
+  outDir: string;
 }
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: npm start [-- [NN | path.ipynb]... [--timeout SECONDS]]\n`);
+  process.stderr.write(`${message}\nusage: npm start [-- [NN | path.ipynb]... [--timeout SECONDS] [--out DIR]]\n`);
   process.exit(2);
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { selection: [], cellTimeoutMs: DEFAULT_CELL_TIMEOUT_MS };
+  const args: Args = { selection: [], cellTimeoutMs: DEFAULT_CELL_TIMEOUT_MS, outDir: buildDir() };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--timeout") {
       const s = Number(argv[++i]);
       if (!(s > 0)) usage(`--timeout takes a number of seconds, got ${argv[i]}`);
       args.cellTimeoutMs = s * 1000;
+    } else if (a === "--out") {
+      if (!argv[i + 1]) usage("--out takes a folder");
+      args.outDir = path.resolve(argv[++i]);
     } else if (a === "--help" || a === "-h") usage("Runs the course notebooks and writes build/.");
     else if (a.startsWith("-")) usage(`unknown option ${a}`);
     else args.selection.push(a);
@@ -79,7 +84,7 @@ async function main(): Promise<number> {
     process.stderr.write("no notebooks found in notebooks/\n");
     return 1;
   }
-  const out = buildDir();
+  const out = args.outDir;
   const tty = process.stdout.isTTY;
   const results: NotebookResult[] = [];
   for (const [n, file] of files.entries()) {
@@ -87,6 +92,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${label} ...${tty ? "" : "\n"}`);
     const result = await runNotebook(file, {
       cellTimeoutMs: args.cellTimeoutMs,
+      outDir: path.join(out, "notebooks"),
       displayName: path.relative(process.cwd(), file),
       onCell: ({ codeCell, codeCells }) => {
         if (tty) process.stdout.write(`\r\u001b[K${label} cell ${codeCell}/${codeCells}`);
