@@ -6,11 +6,11 @@
  * it (plain Node, tests) the text/plain part is printed instead, so the same
  * code runs anywhere.
  */
-import * as fs from "fs";
 import { randomBytes } from "crypto";
 import type { Figure } from "../src/figure";
-import { escapeHtml, formatValue, makeTable, tableToHtml, tableToText, type TableOptions } from "./format";
+import { escapeHtml, formatValue, makeTable, scriptJson, tableToHtml, tableToText, type TableOptions } from "./format";
 import { FIGURES_MIME, OUTPUT_ROLE_KEY, PLOTLY_LIBRARY_ROLE, PLOTLY_MIME, type MimeBundle } from "./nbformat";
+import { plotlyLibrarySource } from "./plotly";
 import { writeDisplayData } from "./tslab-internals";
 
 // ---------------------------------------------------------------- low level
@@ -48,19 +48,6 @@ export function displayBundle(
 }
 
 // ---------------------------------------------------------------- plots
-
-let plotlySource: string | undefined;
-
-/** plotly.js itself, read as text (requiring it throws in Node: it needs `self`). */
-export function plotlyLibrary(): string {
-  plotlySource ??= fs.readFileSync(require.resolve("plotly.js-dist-min"), "utf8");
-  return plotlySource;
-}
-
-/** JSON that is safe inside a <script> element. */
-export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
-}
 
 /** A short text stand-in for a figure, for text-only front ends. */
 function figureText(figure: Figure): string {
@@ -101,7 +88,7 @@ export function ensurePlotlyLoaded(): void {
   const state = session();
   if (state.plotlyLoaded) return;
   // Outside a kernel there is no page to load it into: skip silently.
-  const lib = plotlyLibrary().replace(/<\/script/gi, "<\\/script");
+  const lib = plotlyLibrarySource();
   const sent = writeDisplayData(
     {
       data: {

@@ -87,8 +87,32 @@ export function tableToText(table: Table): string {
   return (table.title ? `${table.title}\n` : "") + lines.join("\n");
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/** Text safe inside HTML elements and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+
+/** JSON that can sit inside a <script> element: no "<" can end it. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+/**
+ * JS source that can sit inside a <script> element. `</script` would end the
+ * element and `<!--` can switch the HTML parser into its escaped states; both
+ * only occur inside string or regex literals, where `\x3C` is the same "<".
+ */
+export function scriptSafe(js: string): string {
+  return js.replace(/<(\/script|!--)/gi, "\\x3C$1");
+}
+
+const ANSI_PATTERN = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]/g;
+
+/** Removes ANSI terminal escape sequences (colours, cursor movement). */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI_PATTERN, "");
 }
 
 /** The table as an HTML <table>, numbers right-aligned. */

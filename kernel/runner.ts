@@ -27,6 +27,7 @@ import {
   type Output,
   type StreamOutput,
 } from "./nbformat";
+import { stripAnsi } from "./format";
 import { buildDir } from "./paths";
 
 /** Default per-cell timeout: generous, training cells take minutes. */
@@ -78,8 +79,6 @@ export interface NotebookResult {
 }
 
 // ------------------------------------------------------------------ outputs
-
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 
 /** Collects one cell's outputs from iopub messages, as Jupyter's front ends do. */
 export class OutputCollector {
@@ -201,7 +200,7 @@ export class OutputCollector {
  * quoted from the compiled JavaScript: that statement is looked up in the cell.
  */
 export function parseCellError(stderr: string, source: string): { error: ErrorOutput; line?: number; message: string } {
-  const text = stderr.replace(ANSI, "").replace(/\s+$/, "");
+  const text = stripAnsi(stderr).replace(/\s+$/, "");
   const lines = text.split("\n");
   const traceback = lines.length ? lines : ["(the kernel reported an error without a message)"];
   const diag = /^(?:\S+\.ts )?(\d+):(\d+) - (.*)$/.exec(lines[0] ?? "");

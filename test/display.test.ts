@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { figureBundle, publish, scriptJson, progressBar } from "../kernel/display";
+import { figureBundle, publish, progressBar } from "../kernel/display";
+import { scriptJson } from "../kernel/format";
 import { PLOTLY_MIME } from "../kernel/nbformat";
 import { heatmapFigure } from "../src/heatmap";
 

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import { describe, expect, it } from "vitest";
 import { exportHandout, exportIndex, formatNumber, notebookTitle, type IndexEntry } from "../kernel/export";
-import { FIGURES_MIME, PLOTLY_MIME, type Cell, type MimeBundle, type Notebook, type Output } from "../kernel/nbformat";
+import { FIGURES_MIME, OUTPUT_ROLE_KEY, PLOTLY_LIBRARY_ROLE, PLOTLY_MIME, type Cell, type MimeBundle, type Notebook, type Output } from "../kernel/nbformat";
 
 // ---------------------------------------------------------------------------
 // Notebook builders
@@ -241,6 +241,18 @@ describe("plots", () => {
     expect(page).toContain('"text":"second"');
     expect(page).not.toContain("KERNEL-PLOT-HTML");
     expect(page).not.toContain("the kernel's own plotly.js copy");
+  });
+
+  it("skips the kernel's plotly.js loader output (the page has its own copy)", () => {
+    const loader: Output = {
+      output_type: "display_data",
+      data: { "text/html": "<script>KERNEL-PLOTLY-LOADER</script>", "text/plain": "" },
+      metadata: { [OUTPUT_ROLE_KEY]: PLOTLY_LIBRARY_ROLE },
+    };
+    const page = fullPage(notebook(code("show(fig)", [loader, plot("only")])));
+    expect(page).not.toContain("KERNEL-PLOTLY-LOADER");
+    expect(count(page, plotlySignature)).toBe(1);
+    expect(count(body(page), "Plotly.newPlot(")).toBe(1);
   });
 
   it("never falls back to a plot bundle's text/html, even when the figure is unusable", () => {
