@@ -44,11 +44,12 @@ export function heatmapFigure(z: number[][], options: HeatmapOptions = {}): Figu
   return {
     data: [trace],
     layout: {
-      title: options.title ? { text: options.title } : undefined,
+      // Keys along the top (x axis on the top side), so the title sits above them.
+      title: options.title ? { text: options.title, yref: "container", y: 1, yanchor: "top", pad: { t: 12 } } : undefined,
       xaxis: { title: { text: options.xTitle ?? "" }, side: "top", type: "category" },
       yaxis: { title: { text: options.yTitle ?? "" }, autorange: "reversed", type: "category" },
-      margin: { l: 80, r: 20, t: options.title ? 90 : 60, b: 20 },
-      height: Math.max(260, 40 * rows + 140),
+      margin: { l: 80, r: 20, t: options.title ? 120 : 80, b: 20 },
+      height: Math.max(280, 40 * rows + 170),
     },
   };
 }
