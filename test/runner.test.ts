@@ -24,6 +24,7 @@ describe("a good notebook", () => {
       "show(heatmapFigure([[1, 2], [3, 4]], { x: ['a', 'b'], y: ['c', 'd'] }));",
       "const bar = progressBar({ total: 5, throttleMs: 0 });\nfor (let i = 1; i <= 5; i++) bar.update(i, { loss: 1 / i });",
       'publish({ "a.b": 0.5, "list": [1, 2], "name": "x" });',
+      'import { liveDisplay } from "transformer-notebooks";\nconst live = liveDisplay();\nfor (const n of [1, 2, 3]) live.update(heatmapFigure([[n]], { title: `step ${n}` }));',
     ]);
     const before = fs.readFileSync(file, "utf8");
     const out = tempDir();
@@ -35,7 +36,7 @@ describe("a good notebook", () => {
 
     const nb = readNotebook(r.outFile!);
     const cells = code(nb);
-    expect(cells.map((c) => c.execution_count)).toEqual([1, 2, 3, 4, 5]);
+    expect(cells.map((c) => c.execution_count)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(cells[0].outputs.map(text).join("")).toBe("hello\n2\n");
 
     const table = cells[1].outputs[0];
@@ -58,6 +59,12 @@ describe("a good notebook", () => {
     const fig = cells[4].outputs[0];
     expect(fig.output_type === "display_data" && fig.data[FIGURES_MIME]).toEqual({ "a.b": 0.5, list: [1, 2], name: "x" });
     expect(r.figures).toEqual({ "a.b": 0.5, list: [1, 2], name: "x" });
+
+    // A live figure updated three times is one output holding the last state;
+    // plotly.js was already loaded by the earlier show(), so no loader here.
+    expect(cells[5].outputs).toHaveLength(1);
+    const live = cells[5].outputs[0];
+    expect(live.output_type === "display_data" && (live.data[PLOTLY_MIME] as { layout: { title: { text: string } } }).layout.title.text).toBe("step 3");
     expect(fs.readdirSync(out)).toEqual(["good.ipynb"]); // no temporary files left
   });
 });
