@@ -48,6 +48,8 @@ export interface RunOptions {
   spec?: KernelSpec;
   /** Progress: called before each code cell runs. */
   onCell?: (event: { cell: number; codeCell: number; codeCells: number }) => void;
+  /** Progress: called after each code cell ran, with its time. */
+  onCellDone?: (event: { cell: number; codeCell: number; codeCells: number; seconds: number }) => void;
   /** Name used in messages (default: the path relative to the current folder). */
   displayName?: string;
 }
@@ -363,7 +365,9 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
         failure = { cell: i + 1, message, kind: "kernel-died" };
       } finally {
         cell.outputs = collector.finish();
-        cellSeconds.push([i + 1, (Date.now() - cellStart) / 1000]);
+        const took = (Date.now() - cellStart) / 1000;
+        cellSeconds.push([i + 1, took]);
+        options.onCellDone?.({ cell: i + 1, codeCell: codeIndex, codeCells: codeCells.length, seconds: took });
       }
       if (failure) break;
     }

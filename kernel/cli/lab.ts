@@ -73,9 +73,13 @@ function main(): number {
   }
   const env = { ...process.env };
   if (!user) env.JUPYTER_PATH = [dataDir, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter);
+  // Jupyter refuses to start as root unless told; containers often run as root.
+  const asRoot = process.getuid?.() === 0 && !passthrough.includes("--allow-root");
+  if (asRoot) process.stdout.write("running as root: passing --allow-root to Jupyter\n");
   const notebooks = path.join(projectRoot(), "notebooks");
   process.stdout.write(`starting ${frontend.name} in ${path.relative(process.cwd(), notebooks) || "."}\n`);
-  const child = spawn(frontend.command, [...frontend.args, ...passthrough], { cwd: notebooks, env, stdio: "inherit" });
+  const args = [...frontend.args, ...passthrough, ...(asRoot ? ["--allow-root"] : [])];
+  const child = spawn(frontend.command, args, { cwd: notebooks, env, stdio: "inherit" });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
   return -1; // keep running until Jupyter exits

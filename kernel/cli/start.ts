@@ -13,10 +13,14 @@ import * as fs from "fs";
 import * as path from "path";
 import { killAllKernels } from "../client";
 import { exportHandout, exportIndex, notebookTitle, type IndexEntry } from "../export";
-import { formatNumber } from "../format";
+import { formatNumber, makeTable, tableToText } from "../format";
 import { writeFileAtomic } from "../nbformat";
 import { buildDir, projectRoot } from "../paths";
 import { runNotebook, type NotebookResult, DEFAULT_CELL_TIMEOUT_MS } from "../runner";
+import { selectNotebooks } from "../select";
+
+/** Cells slower than this are named in non-terminal output. */
+const LONG_CELL_SECONDS = 5;
 
 interface Args {
   selection: string[];
@@ -47,39 +51,20 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-/** The notebooks to run, in order: all of notebooks/, or the selection. */
-export function selectNotebooks(selection: string[], dir = path.join(projectRoot(), "notebooks")): string[] {
-  const all = fs.existsSync(dir)
-    ? fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(dir, f))
-    : [];
-  if (selection.length === 0) return all;
-  const chosen: string[] = [];
-  for (const s of selection) {
-    if (s.endsWith(".ipynb") || s.includes("/")) {
-      const file = path.resolve(s);
-      if (!fs.existsSync(file)) usage(`no such notebook: ${s}`);
-      chosen.push(file);
-      continue;
-    }
-    const matches = all.filter((f) => path.basename(f).startsWith(s));
-    if (matches.length === 0) usage(`no notebook in notebooks/ starts with "${s}"`);
-    chosen.push(...matches);
-  }
-  return [...new Set(chosen)];
-}
-
 function summary(results: NotebookResult[]): string {
-  const rows = results.map((r) => [path.basename(r.file), String(r.codeCells), formatNumber(r.seconds, 3), r.status === "ok" ? "ok" : "FAILED"]);
-  const header = ["notebook", "cells", "seconds", "status"];
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (r: string[]) => r.map((cell, c) => (c === 1 || c === 2 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ");
-  const total = results.reduce((s, r) => s + r.seconds, 0);
-  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line), `total ${formatNumber(total, 3)} s`].join("\n");
+  const rows = results.map((r) => [path.basename(r.file), r.codeCells, Number(r.seconds.toFixed(2)), r.status === "ok" ? "ok" : "FAILED"]);
+  const total = results.reduce((sum, r) => sum + r.seconds, 0);
+  return `${tableToText(makeTable(rows, { columns: ["notebook", "cells", "seconds", "status"] }))}\ntotal ${formatNumber(total, 3)} s`;
 }
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
-  const files = selectNotebooks(args.selection);
+  let files: string[];
+  try {
+    files = selectNotebooks(args.selection);
+  } catch (err) {
+    usage((err as Error).message);
+  }
   if (files.length === 0) {
     process.stderr.write("no notebooks found in notebooks/\n");
     return 1;
@@ -96,6 +81,12 @@ async function main(): Promise<number> {
       displayName: path.relative(process.cwd(), file),
       onCell: ({ codeCell, codeCells }) => {
         if (tty) process.stdout.write(`\r\u001b[K${label} cell ${codeCell}/${codeCells}`);
+      },
+      onCellDone: ({ cell, codeCell, codeCells, seconds }) => {
+        // In a log (no terminal), say which cells take long, so a slow run is visible.
+        if (!tty && seconds >= LONG_CELL_SECONDS) {
+          process.stdout.write(`  cell ${cell} (code cell ${codeCell}/${codeCells}) took ${formatNumber(seconds, 3)} s\n`);
+        }
       },
     });
     if (tty) process.stdout.write(`\r\u001b[K`);
