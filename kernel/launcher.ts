@@ -15,8 +15,8 @@ import { startTslabKernel } from "./tslab-internals";
 import { buildDir, PACKAGE_NAME, projectRoot } from "./paths";
 
 interface EnsureBuild {
+  /** Links the package and builds if stale; true when it compiled. */
   ensureBuild(options?: { quiet?: boolean }): boolean;
-  isStale(): boolean;
 }
 
 /** Modules of the library the kernel itself has loaded: never dropped. */
@@ -37,9 +37,10 @@ function dropLibraryModules(): number {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function reloadIfStale(builder: EnsureBuild): Promise<boolean> {
-  if (!builder.isStale()) return true;
+  // Cheap when nothing changed; also restores the package link if an
+  // `npm install` removed it while the kernel was running.
   try {
-    builder.ensureBuild({ quiet: true });
+    if (!builder.ensureBuild({ quiet: true })) return true;
   } catch (err) {
     console.error((err as Error).message);
     return false;
