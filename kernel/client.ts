@@ -18,7 +18,7 @@ import * as os from "os";
 import * as path from "path";
 import * as zmq from "zeromq";
 import type { KernelSpec } from "./kernelspec";
-import { deserialize, makeMessage, serialize, type ConnectionInfo, type Message, type MessageHeader } from "./protocol";
+import { deserialize, makeMessage, serialize, type ConnectionInfo, type Message } from "./protocol";
 
 /** An iopub message that belongs to one request. */
 export type IopubMessage = Message;
@@ -356,4 +356,3 @@ export class KernelClient {
   }
 }
 
-export type { MessageHeader };

@@ -128,7 +128,7 @@ function ensureBuild(options = {}) {
   });
 }
 
-module.exports = { ensureBuild, isStale, ROOT };
+module.exports = { ensureBuild, ROOT };
 
 if (require.main === module) {
   try {
