@@ -1,0 +1,69 @@
+/**
+ * "Add & Norm" (the article's Figure A): every sub-layer (attention, the
+ * feed-forward network) is wrapped in a residual connection and a layer norm.
+ *
+ * - post-norm (the original paper, Figure A): x = LayerNorm(x + Sublayer(x))
+ * - pre-norm (GPT-2 and most later models):  x = x + Sublayer(LayerNorm(x)),
+ *   with one more LayerNorm after the last layer (the stack adds it).
+ *
+ * The library's default is post-norm, to match the figure the course follows;
+ * pre-norm trains more stably in deep stacks and without learning-rate
+ * warm-up, and is chosen by `norm: "pre"` in the config.
+ *
+ * Layer norm normalises each token vector over its dModel features,
+ * (x - mean) / sqrt(var + eps), then scales by a learnt gain and adds a learnt
+ * bias (initially 1 and 0).
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { NormPlacement } from "./config";
+import { dropout } from "./dropout";
+import { makeVariable, type Module } from "./module";
+import type { Rng } from "./random";
+
+export class LayerNorm implements Module {
+  readonly gain: tf.Variable; // [dModel]
+  readonly bias: tf.Variable; // [dModel]
+
+  constructor(readonly dModel: number, readonly eps = 1e-6) {
+    if (!Number.isInteger(dModel) || dModel <= 0) throw new Error(`LayerNorm dModel must be a positive integer, got ${dModel}`);
+    this.gain = makeVariable(tf.ones([dModel]), "ln_gain");
+    this.bias = makeVariable(tf.zeros([dModel]), "ln_bias");
+  }
+
+  /** x [..., dModel] -> same shape, each row with mean 0 and variance 1 before gain and bias. */
+  apply(x: tf.Tensor): tf.Tensor {
+    if (x.shape[x.rank - 1] !== this.dModel) {
+      throw new Error(`LayerNorm expects last dimension ${this.dModel}, got [${x.shape.join(", ")}]`);
+    }
+    return tf.tidy(() => {
+      const { mean, variance } = tf.moments(x, -1, true); // [..., 1] each
+      const normed = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, this.eps)));
+      return tf.add(tf.mul(normed, this.gain), this.bias);
+    });
+  }
+
+  parameters(): tf.Variable[] {
+    return [this.gain, this.bias];
+  }
+}
+
+/** How a residual sub-layer runs: norm placement, dropout and whether we are training. */
+export interface ResidualContext {
+  placement: NormPlacement;
+  dropout: number;
+  training: boolean;
+  rng: Rng | null;
+}
+
+/**
+ * One sub-layer with its residual connection and layer norm (placement per
+ * `ctx`). It opens no `tf.tidy` of its own, so that whatever the sub-layer
+ * hands out on the side (attention weights) lives on: call it inside the
+ * layer's tidy, which frees the intermediates.
+ */
+export function addNorm(x: tf.Tensor, norm: LayerNorm, sublayer: (input: tf.Tensor) => tf.Tensor, ctx: ResidualContext): tf.Tensor {
+  if (ctx.placement === "pre") {
+    return tf.add(x, dropout(sublayer(norm.apply(x)), ctx.dropout, ctx.rng, ctx.training));
+  }
+  return norm.apply(tf.add(x, dropout(sublayer(x), ctx.dropout, ctx.rng, ctx.training)));
+}
