@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { figureBundle, publish, progressBar } from "../kernel/display";
 import { scriptJson } from "../kernel/format";
 import { PLOTLY_MIME } from "../kernel/nbformat";
-import { heatmapFigure } from "../src/heatmap";
+import { heatmapFigure } from "../src/plots/heatmap";
 
 describe("figureBundle", () => {
   const fig = heatmapFigure([[0.59, 0.41]], { x: ["animal", "street"], y: ["it"], title: "</script><b>x</b>" });

@@ -2,8 +2,9 @@
  * A labelled heatmap (the shape of an attention map): row 0 at the top, like
  * the article's matrices (plotly would put it at the bottom), value on hover.
  */
-import type { Figure } from "./figure";
+import type { Figure } from "../figure";
 
+/** Options for {@link heatmapFigure}; every field is optional. */
 export interface HeatmapOptions {
   /** Column labels (keys, for attention). */
   x?: string[];
@@ -19,6 +20,10 @@ export interface HeatmapOptions {
   zmax?: number;
 }
 
+/**
+ * A heatmap of z (rows top to bottom, labels as categories, value on hover).
+ * Throws on ragged rows or a label count that does not match.
+ */
 export function heatmapFigure(z: number[][], options: HeatmapOptions = {}): Figure {
   const rows = z.length;
   const cols = rows > 0 ? z[0].length : 0;
