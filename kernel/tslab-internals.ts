@@ -10,6 +10,7 @@
  *     `startKernel` builds privately, so we assemble the kernel the way it does.
  * test/tslab-internals.test.ts pins both against the installed version.
  */
+import { expandShorthandProperties } from "./cell-source";
 import { projectRoot } from "./paths";
 
 /** The version these internals were read from; anything else is refused. */
@@ -104,7 +105,7 @@ export function startTslabKernel(connectionFile: string, hooks: KernelHooks): vo
   };
   const executor = createExecutor(process.cwd(), convs, { log: console.log, error: console.error });
   const execute = executor.execute.bind(executor);
-  executor.execute = async (src: string) => ((await hooks.beforeExecute()) ? execute(src) : false);
+  executor.execute = async (src: string) => ((await hooks.beforeExecute()) ? execute(expandShorthandProperties(src)) : false);
 
   const server = new jupyter.ZmqServer(new jupyter.JupyterHandlerImpl(executor, false), connectionFile);
   process.on("SIGINT", () => executor.interrupt());
