@@ -115,6 +115,8 @@ export interface ArticlePrinted {
   ffn: readonly number[];
   /** Step 2: the illustrative positional encoding of "animal" at index 1 (not the sinusoid's values). */
   pe: readonly number[];
+  /** Step 1: the illustrative word vectors the article lists (first three values of each). */
+  embeddings: Readonly<Record<string, readonly number[]>>;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -161,6 +163,7 @@ export const ARTICLE_PRINTED: Readonly<ArticlePrinted> = deepFreeze({
   z: [0.58, 0],
   ffn: [0.74, 0.58],
   pe: [0.1, 0.4, -0.3],
+  embeddings: { The: [0.2, -0.5, 0.1], animal: [0.7, 0.3, -0.2], tired: [-0.9, 0.6, 0.4] },
 });
 
 // ---------------------------------------------------------------------------
@@ -339,7 +342,7 @@ function dotProductBig(q: BigNumber[], k: BigNumber[], names: PairNames): [Deriv
  * `q_it . k_animal = (0.8 x 0.7) + (0.2 x 0.3) = 0.56 + 0.06 = 0.62`.
  * Throws when the vectors differ in length (naming both lengths) or are empty.
  */
-export function dotProduct(q: number[], k: number[], names: PairNames): Derivation {
+export function dotProduct(q: readonly number[], k: readonly number[], names: PairNames): Derivation {
   return dotProductBig(bigs(q, `q_${names.query}`), bigs(k, `k_${names.key}`), names)[0];
 }
 
@@ -379,7 +382,7 @@ export function scaledScore(score: number, dK: number, names: PairNames): Deriva
 // ---------------------------------------------------------------------------
 // Step 4: weights
 
-function softmaxWeightsBig(scaled: BigNumber[], names: string[], query?: string): [Derivation[], BigNumber[]] {
+function softmaxWeightsBig(scaled: BigNumber[], names: readonly string[], query?: string): [Derivation[], BigNumber[]] {
   checkSameLength(scaled, names, "softmax weights", "scaled scores", "names");
   if (scaled.length === 0) throw new Error("softmax weights: no scores (need at least one key)");
   const exps = scaled.map((s) => s.exp());
@@ -413,14 +416,14 @@ function softmaxWeightsBig(scaled: BigNumber[], names: string[], query?: string)
  * (exponentials shown to 5 significant digits). `names` are the keys' names;
  * `query` (optional) only words the quantity. Throws on a count mismatch or no scores.
  */
-export function softmaxWeights(scaled: number[], names: string[], query?: string): Derivation[] {
+export function softmaxWeights(scaled: readonly number[], names: readonly string[], query?: string): Derivation[] {
   return softmaxWeightsBig(bigs(scaled, "scaled scores"), names, query)[0];
 }
 
 // ---------------------------------------------------------------------------
 // Step 5: output
 
-function weightedSumBig(weights: BigNumber[], values: BigNumber[][], names: string[], query?: string): [Derivation[], BigNumber[]] {
+function weightedSumBig(weights: BigNumber[], values: BigNumber[][], names: readonly string[], query?: string): [Derivation[], BigNumber[]] {
   checkSameLength(weights, values, "weighted sum", "weights", "value vectors");
   checkSameLength(weights, names, "weighted sum", "weights", "names");
   if (weights.length === 0) throw new Error("weighted sum: no weights (need at least one key)");
@@ -464,7 +467,7 @@ function weightedSumBig(weights: BigNumber[], values: BigNumber[][], names: stri
  * derivation), e.g. `z_animal = w_animal V_animal ≈ 0.5909 x [0.8, -0.4] ≈ [0.47272, -0.23636]`.
  * `query` (optional) names Z (Z_it). Throws on count mismatches, ragged or empty values.
  */
-export function weightedSum(weights: number[], values: number[][], names: string[], query?: string): Derivation[] {
+export function weightedSum(weights: readonly number[], values: readonly (readonly number[])[], names: readonly string[], query?: string): Derivation[] {
   return weightedSumBig(
     bigs(weights, "weights"),
     values.map((v, j) => bigs(v, `V_${names[j] ?? j}`)),
@@ -543,7 +546,7 @@ function checkMatrix(m: number[][], rows: number, cols: number, what: string, ro
  * applying the same ReLU twice; it is applied once here. Throws when a shape
  * does not fit (naming the sizes).
  */
-export function workedFeedForward(x: number[], p: FeedForwardParams): WorkedFeedForward {
+export function workedFeedForward(x: readonly number[], p: FeedForwardParams): WorkedFeedForward {
   if (x.length === 0) throw new Error("feed-forward: x is empty");
   const dModel = x.length;
   const dFF = p.b1.length;

@@ -9,7 +9,7 @@
  * ("the (0)", "the (5)") so ticks and hover text say which one is meant.
  */
 import type { Figure, Trace } from "../figure";
-import { checkRectangular, plotlyText, uniqueLabels } from "./labels";
+import { checkRectangular, plotlyText, uniqueLabels, WEIGHT_COLORSCALE } from "./labels";
 
 /** Options for {@link attentionMapFigure}. */
 export interface AttentionMapOptions {
@@ -37,7 +37,7 @@ export interface AttentionGridOptions {
   title?: string;
 }
 
-const COLORSCALE = "Blues";
+const COLORSCALE = WEIGHT_COLORSCALE;
 
 function checkWeights(weights: number[][], queries: string[], keys: string[], what: string): void {
   const [rows, cols] = checkRectangular(weights, what);
@@ -125,10 +125,11 @@ export function attentionGridFigure(heads: number[][][], options: AttentionGridO
   const titles = (options.titles ?? heads.map((_, h) => `head ${h + 1}`)).map(plotlyText);
 
   // Pixel layout: square cells, room above each subplot for its key labels and title.
-  const cell = 16;
+  // Cells of 8-16 px, so that a grid of 4 heads of a sentence fits a page (about 680 px inside).
+  const gapX = 24;
+  const cell = Math.max(8, Math.min(16, Math.floor((680 - (columns - 1) * gapX) / (columns * Math.max(keys.length, 1)))));
   const plotW = Math.max(120, cell * keys.length);
   const plotH = Math.max(120, cell * queries.length);
-  const gapX = 24;
   const labelsH = labelSpace(keys);
   const gapY = labelsH + 34;
   const innerW = columns * plotW + (columns - 1) * gapX;

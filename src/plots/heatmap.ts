@@ -3,6 +3,7 @@
  * the article's matrices (plotly would put it at the bottom), value on hover.
  */
 import type { Figure } from "../figure";
+import { WEIGHT_COLORSCALE } from "./labels";
 
 /** Options for {@link heatmapFigure}; every field is optional. */
 export interface HeatmapOptions {
@@ -15,7 +16,8 @@ export interface HeatmapOptions {
   yTitle?: string;
   /** Write each value in its cell, rounded to this many decimals. */
   annotateDigits?: number;
-  colorscale?: string;
+  /** A plotly colour scale name or [position, colour] stops; default white (low) to dark blue (high). */
+  colorscale?: string | [number, string][];
   zmin?: number;
   zmax?: number;
 }
@@ -37,7 +39,7 @@ export function heatmapFigure(z: number[][], options: HeatmapOptions = {}): Figu
     z,
     x: options.x,
     y: options.y,
-    colorscale: options.colorscale ?? "Blues",
+    colorscale: options.colorscale ?? WEIGHT_COLORSCALE,
     zmin: options.zmin,
     zmax: options.zmax,
     hovertemplate: "row %{y}<br>column %{x}<br>value %{z:.5f}<extra></extra>",

@@ -39,3 +39,16 @@ export function checkRectangular(m: readonly (readonly number[])[], what: string
   });
   return [m.length, cols];
 }
+
+/**
+ * The sequential colour scale of every weight map: white for 0 up to dark blue
+ * for the largest value (plotly's named "Blues" runs the other way, dark for
+ * low values, which makes an attention map read backwards).
+ */
+export const WEIGHT_COLORSCALE: [number, string][] = [
+  [0, "#f7fbff"],
+  [0.25, "#c6dbef"],
+  [0.5, "#6baed6"],
+  [0.75, "#2171b5"],
+  [1, "#08306b"],
+];

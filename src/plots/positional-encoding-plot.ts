@@ -11,7 +11,7 @@ import { checkRectangular, plotlyText } from "./labels";
 export interface PositionalEncodingMapOptions {
   /** Figure title; default "Positional encoding". */
   title?: string;
-  /** Colour scale; default "RdBu" (fixed to -1..1, white at 0). */
+  /** Colour scale; default "RdBu" (fixed to -1..1: blue at -1, grey at 0, red at +1). */
   colorscale?: string;
 }
 
