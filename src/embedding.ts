@@ -61,18 +61,15 @@ export class Embedding implements Module {
 
   /** Token ids (a tensor or nested arrays of ints) -> their vectors, [...ids, dModel]. */
   embed(ids: tf.Tensor | number[] | number[][]): tf.Tensor {
-    const idTensor = ids instanceof tf.Tensor ? ids : tf.tensor(ids, undefined, "int32");
-    try {
-      const values = Array.from(idTensor.dataSync());
-      const bad = values.find((v) => !Number.isInteger(v) || v < 0 || v >= this.vocabSize);
-      if (bad !== undefined) throw new RangeError(`token id ${bad} is outside the vocabulary [0, ${this.vocabSize})`);
-      return tf.tidy(() => {
-        const rows = embeddingLookup(this.table, idTensor);
-        return this.scale === 1 ? rows : tf.mul(rows, this.scale);
-      });
-    } finally {
-      if (idTensor !== ids) idTensor.dispose();
-    }
+    // Arrays are checked as they are; only a tensor's ids have to be read back.
+    const values = ids instanceof tf.Tensor ? Array.from(ids.dataSync()) : (ids as (number | number[])[]).flat();
+    const bad = values.find((v) => !Number.isInteger(v) || v < 0 || v >= this.vocabSize);
+    if (bad !== undefined) throw new RangeError(`token id ${bad} is outside the vocabulary [0, ${this.vocabSize})`);
+    return tf.tidy(() => {
+      const idTensor = ids instanceof tf.Tensor ? ids : tf.tensor(ids, undefined, "int32");
+      const rows = embeddingLookup(this.table, idTensor);
+      return this.scale === 1 ? rows : tf.mul(rows, this.scale);
+    });
   }
 
   parameters(): tf.Variable[] {

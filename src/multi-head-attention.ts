@@ -44,6 +44,13 @@ export function mergeHeads(x: tf.Tensor): tf.Tensor {
   );
 }
 
+/** Throws unless nHeads is a positive integer dividing dModel; returns dK = dModel / nHeads. */
+export function headWidth(dModel: number, nHeads: number): number {
+  if (!Number.isInteger(nHeads) || nHeads <= 0) throw new Error(`nHeads must be a positive integer, got ${nHeads}`);
+  if (dModel % nHeads !== 0) throw new Error(`dModel ${dModel} is not divisible by nHeads ${nHeads}`);
+  return dModel / nHeads;
+}
+
 export interface MultiHeadResult {
   /** [B, Tq, dModel] (or [Tq, dModel] for an unbatched input). */
   output: tf.Tensor;
@@ -69,9 +76,7 @@ export class MultiHeadAttention implements Module {
   readonly wO: Linear;
 
   constructor(readonly dModel: number, readonly nHeads: number, seed: RandomSource, options: MultiHeadOptions = {}) {
-    if (!Number.isInteger(nHeads) || nHeads <= 0) throw new Error(`nHeads must be a positive integer, got ${nHeads}`);
-    if (dModel % nHeads !== 0) throw new Error(`dModel ${dModel} is not divisible by nHeads ${nHeads}`);
-    this.dK = dModel / nHeads;
+    this.dK = headWidth(dModel, nHeads);
     const rng = toRng(seed);
     const linear = (name: string, weight?: number[][]): Linear => {
       const o: LinearOptions = { name, bias: options.bias ?? true };

@@ -17,7 +17,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { scaledDotProductAttention } from "./attention";
 import { makeVariable, type Module } from "./module";
-import { mergeHeads, splitHeads, type MultiHeadResult } from "./multi-head-attention";
+import { headWidth, mergeHeads, splitHeads, type MultiHeadResult } from "./multi-head-attention";
 import { glorotUniform, toRng, type RandomSource } from "./random";
 
 /** A square block-diagonal matrix from square blocks (plain numbers). */
@@ -46,9 +46,7 @@ export class SplitHeadAttention implements Module {
   readonly wV: tf.Variable;
 
   constructor(readonly dModel: number, readonly nHeads: number, seed: RandomSource) {
-    if (!Number.isInteger(nHeads) || nHeads <= 0) throw new Error(`nHeads must be a positive integer, got ${nHeads}`);
-    if (dModel % nHeads !== 0) throw new Error(`dModel ${dModel} is not divisible by nHeads ${nHeads}`);
-    this.dK = dModel / nHeads;
+    this.dK = headWidth(dModel, nHeads);
     const rng = toRng(seed);
     const stack = (name: string): tf.Variable => {
       const heads = Array.from({ length: nHeads }, () => glorotUniform(this.dK, this.dK, rng.fork()));

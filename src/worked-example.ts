@@ -515,6 +515,17 @@ export function workedAttention(example: WorkedAttentionExample): WorkedAttentio
 // Step 6: feed-forward
 
 /** x M + b for a row vector x, shown element by element. */
+/** x m + b written out as one derivation: the product with the numbers put in, expanded, then the result. */
+function affineStep(quantity: string, formula: Shown[], x: BigNumber[], m: BigNumber[][], b: BigNumber[]): { value: BigNumber[]; derivation: Derivation } {
+  const a = affine(x, m, b);
+  const [xs, ms, bs] = [showVector(x), showMatrix(m), showVector(b)];
+  const substituted = [
+    { tex: `${xs.tex} ${ms.tex} + ${bs.tex}`, text: `${xs.text} ${ms.text} + ${bs.text}`, exact: xs.exact && ms.exact && bs.exact },
+    a.expanded,
+  ];
+  return { value: a.value, derivation: derivation(quantity, formula, substituted, showVector(a.value), a.value.map(num)) };
+}
+
 function affine(x: BigNumber[], m: BigNumber[][], b: BigNumber[]): { value: BigNumber[]; expanded: Shown } {
   const cols = b.length;
   const value: BigNumber[] = [];
@@ -560,20 +571,8 @@ export function workedFeedForward(x: readonly number[], p: FeedForwardParams): W
   const b2 = bigs(p.b2, "b2");
   const zero = math().bignumber(0);
 
-  const h = affine(xb, W1, b1);
-  const xs = showVector(xb);
-  const w1s = showMatrix(W1);
-  const b1s = showVector(b1);
-  const hidden = derivation(
-    "FFN hidden layer before ReLU",
-    [sym("h", "h"), sym("xW_1 + b_1", "x W_1 + b_1")],
-    [
-      { tex: `${xs.tex} ${w1s.tex} + ${b1s.tex}`, text: `${xs.text} ${w1s.text} + ${b1s.text}`, exact: xs.exact && w1s.exact && b1s.exact },
-      h.expanded,
-    ],
-    showVector(h.value),
-    h.value.map(num),
-  );
+  const h = affineStep("FFN hidden layer before ReLU", [sym("h", "h"), sym("xW_1 + b_1", "x W_1 + b_1")], xb, W1, b1);
+  const hidden = h.derivation;
 
   const r = h.value.map((v) => (v.isNegative() ? zero : v));
   const hs = showVector(h.value);
@@ -585,19 +584,13 @@ export function workedFeedForward(x: readonly number[], p: FeedForwardParams): W
     r.map(num),
   );
 
-  const y = affine(r, W2, b2);
-  const rs = showVector(r);
-  const w2s = showMatrix(W2);
-  const b2s = showVector(b2);
-  const output = derivation(
+  const y = affineStep(
     "FFN output",
     [sym("\\mathrm{FFN}(x)", "FFN(x)"), sym("\\mathrm{ReLU}(h) W_2 + b_2", "ReLU(h) W_2 + b_2")],
-    [
-      { tex: `${rs.tex} ${w2s.tex} + ${b2s.tex}`, text: `${rs.text} ${w2s.text} + ${b2s.text}`, exact: rs.exact && w2s.exact && b2s.exact },
-      y.expanded,
-    ],
-    showVector(y.value),
-    y.value.map(num),
+    r,
+    W2,
+    b2,
   );
+  const output = y.derivation;
   return { hidden, relu, output, value: y.value.map(num) };
 }

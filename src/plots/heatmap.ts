@@ -3,7 +3,7 @@
  * the article's matrices (plotly would put it at the bottom), value on hover.
  */
 import type { Figure } from "../figure";
-import { WEIGHT_COLORSCALE } from "./labels";
+import { checkRectangular, WEIGHT_COLORSCALE } from "./labels";
 
 /** Options for {@link heatmapFigure}; every field is optional. */
 export interface HeatmapOptions {
@@ -27,11 +27,7 @@ export interface HeatmapOptions {
  * Throws on ragged rows or a label count that does not match.
  */
 export function heatmapFigure(z: number[][], options: HeatmapOptions = {}): Figure {
-  const rows = z.length;
-  const cols = rows > 0 ? z[0].length : 0;
-  z.forEach((row, i) => {
-    if (row.length !== cols) throw new Error(`heatmap row ${i} has ${row.length} values, row 0 has ${cols}`);
-  });
+  const [rows, cols] = checkRectangular(z, "heatmap");
   if (options.x && options.x.length !== cols) throw new Error(`heatmap has ${cols} columns but ${options.x.length} x labels`);
   if (options.y && options.y.length !== rows) throw new Error(`heatmap has ${rows} rows but ${options.y.length} y labels`);
   const trace: Record<string, unknown> = {
