@@ -30,7 +30,7 @@ export function embeddingLookup(table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
         value: tf.gather(t, i), // [n, dModel]
         gradFunc: (dy, saved) => {
           const oneHot = tf.cast(tf.oneHot(saved[0] as tf.Tensor1D, vocabSize), "float32"); // [n, vocabSize]
-          return [tf.matMul(oneHot, dy as tf.Tensor2D, true, false), tf.zerosLike(saved[0])]; // [vocabSize, dModel]
+          return [tf.matMul(tf.transpose(oneHot), dy as tf.Tensor2D), tf.zerosLike(saved[0])]; // [vocabSize, n] x [n, dModel]
         },
       };
     }) as CustomGrad);

@@ -11,6 +11,37 @@ import * as tf from "@tensorflow/tfjs";
 import { makeVariable, type Module } from "./module";
 import { glorotUniform, type RandomSource, toRng } from "./random";
 
+type CustomGrad = (...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  value: tf.Tensor;
+  gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
+};
+
+const productWithGrad = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([a, b]);
+  return {
+    value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), // [m, n]
+    gradFunc: (dy, [sa, sb]) => [
+      tf.matMul(dy as tf.Tensor2D, tf.transpose(sb) as tf.Tensor2D), // dA = dY B^T, [m, k]
+      tf.matMul(tf.transpose(sa) as tf.Tensor2D, dy as tf.Tensor2D), // dB = A^T dY, [k, n]
+    ],
+  };
+}) as CustomGrad);
+
+/**
+ * The 2-d product a [m, k] x b [k, n] -> [m, n], with its gradient written
+ * so that every product in it is untransposed: dA = dY transpose(B),
+ * dB = transpose(A) dY. tfjs's own gradient passes transpose flags to the
+ * product instead, and the wasm backend as shipped runs a transposed product
+ * about ten times slower than a plain one (see the README's notes on speed);
+ * an explicit transpose is a cheap copy.
+ */
+export function matMul2d(a: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
+  if (a.rank !== 2 || b.rank !== 2 || a.shape[1] !== b.shape[0]) {
+    throw new Error(`matMul2d needs [m, k] x [k, n], got [${a.shape.join(", ")}] x [${b.shape.join(", ")}]`);
+  }
+  return productWithGrad(a, b) as tf.Tensor2D;
+}
+
 export interface LinearOptions {
   /** Add a bias b (default true). */
   bias?: boolean;
@@ -56,7 +87,7 @@ export class Linear implements Module {
     return tf.tidy(() => {
       const lead = x.shape.slice(0, -1);
       const rows = x.reshape([-1, this.dIn]); // [rows, dIn]
-      let y = tf.matMul(rows, this.weight); // [rows, dOut]
+      let y: tf.Tensor = matMul2d(rows, this.weight); // [rows, dOut]
       if (this.bias) y = tf.add(y, this.bias);
       return y.reshape([...lead, this.dOut]); // [..., dOut]
     });
