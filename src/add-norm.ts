@@ -15,7 +15,7 @@
  * bias (initially 1 and 0).
  */
 import * as tf from "@tensorflow/tfjs";
-import type { NormPlacement } from "./config";
+import type { NormPlacement, TransformerConfig } from "./config";
 import { dropout } from "./dropout";
 import { makeVariable, type Module } from "./module";
 import type { Rng } from "./random";
@@ -53,6 +53,20 @@ export interface ResidualContext {
   dropout: number;
   training: boolean;
   rng: Rng | null;
+}
+
+/** What one encoder or decoder layer is built from. */
+export type LayerConfig = Pick<TransformerConfig, "dModel" | "nHeads" | "dFF" | "dropout" | "norm" | "activation" | "eps">;
+
+/** How a layer is run: training turns dropout on (then `rng` is required). Default: evaluation. */
+export interface RunOptions {
+  training?: boolean;
+  rng?: Rng;
+}
+
+/** The residual context of a layer run with `options`. */
+export function residualContext(config: Pick<LayerConfig, "norm" | "dropout">, options: RunOptions): ResidualContext {
+  return { placement: config.norm, dropout: config.dropout, training: options.training ?? false, rng: options.rng ?? null };
 }
 
 /**

@@ -13,19 +13,16 @@
  * (additive, broadcastable to [B, H, T, T]) hides padding keys.
  */
 import * as tf from "@tensorflow/tfjs";
-import { addNorm, LayerNorm, type ResidualContext } from "./add-norm";
+import { addNorm, LayerNorm, residualContext, type LayerConfig, type RunOptions } from "./add-norm";
 import type { TransformerConfig } from "./config";
 import { FeedForward } from "./feed-forward";
 import type { Module } from "./module";
 import { MultiHeadAttention } from "./multi-head-attention";
-import { toRng, type RandomSource, type Rng } from "./random";
+import { toRng, type RandomSource } from "./random";
 
-export interface EncoderOptions {
+export interface EncoderOptions extends RunOptions {
   /** Additive attention mask, broadcastable to [B, H, T, T]. */
   mask?: tf.Tensor;
-  /** Training mode turns dropout on (then `rng` is required). Default false. */
-  training?: boolean;
-  rng?: Rng;
 }
 
 export interface EncoderResult {
@@ -33,12 +30,6 @@ export interface EncoderResult {
   output: tf.Tensor;
   /** Self-attention weights of each layer, [B, H, T, T] each. */
   weights: tf.Tensor[];
-}
-
-type LayerConfig = Pick<TransformerConfig, "dModel" | "nHeads" | "dFF" | "dropout" | "norm" | "activation" | "eps">;
-
-function residualContext(config: LayerConfig, options: EncoderOptions): ResidualContext {
-  return { placement: config.norm, dropout: config.dropout, training: options.training ?? false, rng: options.rng ?? null };
 }
 
 export class EncoderLayer implements Module {
