@@ -5,6 +5,11 @@
  * need are not public:
  *   - sending a display bundle of several mime types at once (display.raw sends
  *     one); tslab keeps the current cell's writer in `jupyter.lastWriteDisplayData`;
+ *   - one send at a time on the iopub socket: tslab calls zeromq's async
+ *     `send` without awaiting it, and zeromq 6 refuses a send while the last
+ *     one is still in flight ("Socket is busy writing", EBUSY). A cell that
+ *     draws fast (a progress bar and a live curve during training) hit it,
+ *     and the error killed the kernel. `serializeSends` queues them instead;
  *   - a hook before each cell runs, so that an edit to src/ is rebuilt and the
  *     library reloaded for the next cell; that needs the executor, which
  *     `startKernel` builds privately, so we assemble the kernel the way it does.
@@ -70,6 +75,33 @@ export function writeDisplayData(content: DisplayContent, update: boolean): bool
   return true;
 }
 
+type Send = (message: unknown) => Promise<void>;
+interface SendingSocket {
+  send: Send;
+}
+
+/**
+ * The same socket, except that every `send` waits for the previous one to
+ * finish, so sends never overlap. A failed send is reported and does not stop
+ * later ones. (zeromq's socket objects cannot take a new property, so this is
+ * a proxy in front of the socket rather than a patch on it.)
+ */
+export function serializeSends<S extends SendingSocket>(socket: S, report: (error: unknown) => void = (e) => console.error("iopub send failed:", e)): S {
+  let last: Promise<void> = Promise.resolve();
+  const queued: Send = (message: unknown) => {
+    const next = last.then(() => socket.send(message));
+    last = next.catch(report);
+    return last;
+  };
+  return new Proxy(socket, {
+    get(target, property) {
+      if (property === "send") return queued;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 export interface KernelHooks {
   /** Runs before each cell; resolve false to fail the cell without running it. */
   beforeExecute(): Promise<boolean>;
@@ -111,5 +143,13 @@ export function startTslabKernel(connectionFile: string, hooks: KernelHooks): vo
   process.on("SIGINT", () => executor.interrupt());
   process.on("uncaughtException", (err) => console.error("UncaughtException:", err));
   process.on("unhandledRejection", (reason) => console.error("UnhandledPromiseRejection:", reason));
+  // init() creates the iopub socket; queue its sends from the moment it exists.
+  let iopub: SendingSocket | undefined;
+  Object.defineProperty(server, "iopub", {
+    get: () => iopub,
+    set: (socket: SendingSocket) => {
+      iopub = serializeSends(socket);
+    },
+  });
   void server.init();
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import * as path from "path";
-import { installedTslabVersion, TSLAB_VERSION, writeDisplayData } from "../kernel/tslab-internals";
+import { installedTslabVersion, serializeSends, TSLAB_VERSION, writeDisplayData } from "../kernel/tslab-internals";
 
 const ROOT = path.resolve(__dirname, "..");
 const req = (sub: string) => require(require.resolve(`tslab/${sub}`, { paths: [ROOT] }));
@@ -42,5 +42,58 @@ describe("tslab internals", () => {
     const jupyter = req("dist/jupyter.js");
     expect(typeof jupyter.ZmqServer).toBe("function");
     expect(typeof jupyter.JupyterHandlerImpl).toBe("function");
+  });
+});
+
+describe("serializeSends", () => {
+  it("starts a send only after the previous one has finished, in order", async () => {
+    const log: string[] = [];
+    let inFlight = 0;
+    const socket = {
+      send: async (m: unknown) => {
+        if (inFlight > 0) throw new Error("Socket is busy writing"); // what zeromq 6 does
+        inFlight += 1;
+        log.push(`start ${String(m)}`);
+        await new Promise((r) => setTimeout(r, 5));
+        log.push(`end ${String(m)}`);
+        inFlight -= 1;
+      },
+    };
+    const queued = serializeSends(socket);
+    await Promise.all([queued.send("a"), queued.send("b"), queued.send("c")]);
+    expect(log).toEqual(["start a", "end a", "start b", "end b", "start c", "end c"]);
+  });
+
+  it("a failed send is reported and the next one still goes out", async () => {
+    const sent: string[] = [];
+    const errors: unknown[] = [];
+    const socket = {
+      send: async (m: unknown) => {
+        if (m === "bad") throw new Error("boom");
+        sent.push(String(m));
+      },
+    };
+    const queued = serializeSends(socket, (e) => errors.push(e));
+    await Promise.all([queued.send("bad"), queued.send("good")]);
+    expect(sent).toEqual(["good"]);
+    expect(String(errors[0])).toContain("boom");
+  });
+
+  it("wraps a real zeromq socket, whose send cannot be assigned", async () => {
+    const zmq = await import("zeromq");
+    const socket = new zmq.Publisher();
+    try {
+      expect(() => {
+        "use strict";
+        (socket as unknown as { send: unknown }).send = () => undefined;
+      }).toThrow(/read only/);
+      const queued = serializeSends(socket as unknown as { send: (m: unknown) => Promise<void> }) as unknown as typeof socket;
+      expect(queued.send).not.toBe(socket.send);
+      expect(queued.closed).toBe(false); // everything else is the socket's own
+      queued.close();
+      expect(socket.closed).toBe(true);
+    } finally {
+      socket.close();
+    }
   });
 });
