@@ -5,4 +5,5 @@
  */
 export * from "../src/index";
 export * from "./display";
+export * from "./training-monitor";
 export { formatNumber, formatValue } from "./format";

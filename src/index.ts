@@ -33,6 +33,29 @@ export * from "./dropout";
 export * from "./add-norm";
 export * from "./encoder";
 
+// The decoder: masks, masked self-attention and cross-attention (Figure A, right).
+export * from "./masks";
+export * from "./decoder";
+
+// The whole encoder-decoder, its batches and its loss.
+export * from "./batch";
+export * from "./label-smoothing";
+export * from "./transformer";
+
+// Training: the schedule, the optimizer, clipping, the loop.
+export * from "./learning-rate";
+export * from "./adam";
+export * from "./gradient-clipping";
+export * from "./train";
+
+// Decoding a trained model, and scoring translations.
+export * from "./decoding";
+export * from "./bleu";
+
+// Tasks, generated: copy, reversal, a toy translation.
+export * from "./copy-task";
+export * from "./toy-translation";
+
 // Step 7: the sentence embedding.
 export * from "./sentence-embedding";
 
@@ -47,3 +70,4 @@ export * from "./plots/positional-encoding-plot";
 export * from "./plots/pca";
 export * from "./plots/embedding-scatter";
 export * from "./plots/bar-chart";
+export * from "./plots/line-chart";

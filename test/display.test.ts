@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { figureBundle, publish, progressBar } from "../kernel/display";
+import { trainingMonitor } from "../kernel/training-monitor";
 import { scriptJson } from "../kernel/format";
 import { PLOTLY_MIME } from "../kernel/nbformat";
 import { heatmapFigure } from "../src/plots/heatmap";
@@ -49,5 +50,30 @@ describe("publish", () => {
 describe("progressBar", () => {
   it("refuses a non-positive total", () => {
     expect(() => progressBar({ total: 0 })).toThrow("progressBar total must be positive, got 0");
+  });
+});
+
+describe("trainingMonitor", () => {
+  it("outside a kernel it prints the bar as text and keeps the losses", () => {
+    const lines: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((s: string) => {
+      lines.push(String(s));
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      const monitor = trainingMonitor({ steps: 2, label: "demo", curveEveryMs: 0 });
+      const info = { steps: 2, learningRate: 0.1, gradNorm: 1, tokens: 10, seconds: 1, tokensPerSecond: 10 };
+      monitor.onStep({ ...info, step: 1, loss: 2 });
+      monitor.onStep({ ...info, step: 2, loss: 1 });
+      monitor.finish();
+      expect(monitor.losses).toEqual([2, 1]);
+    } finally {
+      process.stdout.write = write;
+    }
+    const text = lines.join("");
+    expect(text).toContain("demo [##############################] 2/2");
+    expect(text).toContain("loss 1");
+    expect(text).toContain("<plotly figure: demo: training loss (scatter)>");
   });
 });

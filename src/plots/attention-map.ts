@@ -172,3 +172,24 @@ export function attentionGridFigure(heads: number[][][], options: AttentionGridO
   layout.annotations = annotations;
   return { data, layout };
 }
+
+/** Options for {@link attentionLayersFigure}. */
+export interface AttentionLayersOptions {
+  queries: string[];
+  keys: string[];
+  title?: string;
+}
+
+/**
+ * Every layer and every head of one attention kind in one grid: a row per
+ * layer, a column per head, titled "layer 1 · head 1". `layers[l][h][query][key]`.
+ */
+export function attentionLayersFigure(layers: number[][][][], options: AttentionLayersOptions): Figure {
+  if (layers.length === 0) throw new Error("attention layers figure needs at least one layer");
+  const nHeads = layers[0].length;
+  layers.forEach((heads, l) => {
+    if (heads.length !== nHeads) throw new Error(`layer ${l + 1} has ${heads.length} heads, layer 1 has ${nHeads}`);
+  });
+  const titles = layers.flatMap((heads, l) => heads.map((_, h) => `layer ${l + 1} · head ${h + 1}`));
+  return attentionGridFigure(layers.flat(), { queries: options.queries, keys: options.keys, columns: nHeads, titles, title: options.title });
+}

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Trace } from "../../src/figure";
-import { attentionGridFigure, attentionMapFigure } from "../../src/plots/attention-map";
+import { attentionGridFigure, attentionLayersFigure, attentionMapFigure } from "../../src/plots/attention-map";
 import { beforeAfterBarFigure } from "../../src/plots/bar-chart";
 import { embeddingScatterFigure } from "../../src/plots/embedding-scatter";
 import { heatmapFigure } from "../../src/plots/heatmap";
+import { lineChartFigure, movingAverage } from "../../src/plots/line-chart";
 import { plotlyText, uniqueLabels } from "../../src/plots/labels";
 import { pca2 } from "../../src/plots/pca";
 import { positionalEncodingMapFigure, sinusoidFigure } from "../../src/plots/positional-encoding-plot";
@@ -339,5 +340,47 @@ describe("beforeAfterBarFigure", () => {
     expect(() => beforeAfterBarFigure([])).toThrow(/at least one group/);
     expect(() => beforeAfterBarFigure([{ name: "in", values: [1, 2] }, { name: "out", values: [1] }])).toThrow(/group out has 1 values, group in has 2/);
     expect(() => beforeAfterBarFigure([{ name: "in", values: [1, 2] }], { labels: ["a"] })).toThrow(/2 values per group but 1 labels/);
+  });
+});
+
+describe("lineChartFigure and movingAverage", () => {
+  it("one scatter line per series, x defaulting to steps 1, 2, 3, with a linear/log toggle", () => {
+    const fig = lineChartFigure([{ name: "loss", y: [3, 2, 1] }, { name: "eval", x: [2, 4], y: [2.5, 1.5], markers: true }], { yTitle: "loss", logY: true });
+    expect(fig.data.map((t) => [t.name, t.mode, t.x, t.y])).toEqual([
+      ["loss", "lines", [1, 2, 3], [3, 2, 1]],
+      ["eval", "markers", [2, 4], [2.5, 1.5]],
+    ]);
+    expect(axis(fig.layout, "yaxis").type).toBe("log");
+    const buttons = (fig.layout.updatemenus as { buttons: { label: string; args: unknown[] }[] }[])[0].buttons;
+    expect(buttons.map((b) => [b.label, b.args])).toEqual([["linear", ["yaxis.type", "linear"]], ["log", ["yaxis.type", "log"]]]);
+  });
+
+  it("refuses no series, an empty series and mismatched x", () => {
+    expect(() => lineChartFigure([])).toThrow("a line chart needs at least one series");
+    expect(() => lineChartFigure([{ name: "a", y: [] }])).toThrow('series "a" is empty');
+    expect(() => lineChartFigure([{ name: "a", x: [1], y: [1, 2] }])).toThrow('series "a" has 1 x values for 2 y values');
+  });
+
+  it("moving average over windows of 2: the first value alone, then pairs", () => {
+    // [1, 3, 5, 7] -> 1, (1+3)/2 = 2, (3+5)/2 = 4, (5+7)/2 = 6
+    expect(movingAverage([1, 3, 5, 7], 2)).toEqual([1, 2, 4, 6]);
+    expect(movingAverage([4, 8], 1)).toEqual([4, 8]);
+    expect(() => movingAverage([1], 0)).toThrow("moving average window must be a positive integer, got 0");
+  });
+});
+
+describe("attentionLayersFigure", () => {
+  it("a row per layer and a column per head, titled layer l · head h", () => {
+    const head = uniformWeights(2, 3);
+    const fig = attentionLayersFigure([[head, head], [head, head]], { queries: ["a", "b"], keys: ["x", "y", "z"] });
+    expect(fig.data.length).toBe(4); // 2 layers x 2 heads
+    const titles = (fig.layout.annotations as { text: string }[]).map((a) => a.text);
+    expect(titles).toEqual(["layer 1 · head 1", "layer 1 · head 2", "layer 2 · head 1", "layer 2 · head 2"]);
+  });
+
+  it("refuses no layers and layers with different head counts", () => {
+    const head = uniformWeights(2, 2);
+    expect(() => attentionLayersFigure([], { queries: ["a", "b"], keys: ["a", "b"] })).toThrow("at least one layer");
+    expect(() => attentionLayersFigure([[head, head], [head]], { queries: ["a", "b"], keys: ["a", "b"] })).toThrow("layer 2 has 1 heads, layer 1 has 2");
   });
 });
