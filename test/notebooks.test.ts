@@ -15,6 +15,9 @@ const NOTEBOOKS = fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.e
 /** float32 arithmetic in the library against 5-digit hand values. */
 const TOL = 1e-4;
 
+/** A notebook that trains (09) runs for minutes; the default 2-minute test timeout is for the others. */
+const RUN_TIMEOUT_MS = 15 * 60 * 1000;
+
 const results = new Map<string, NotebookResult>();
 async function run(name: string): Promise<NotebookResult> {
   if (!results.has(name)) {
@@ -29,11 +32,15 @@ describe("every notebook runs", () => {
     for (const n of NOTEBOOKS) expect(n).toMatch(/^\d\d-[a-z0-9-]+\.ipynb$/);
   });
 
-  it.each(NOTEBOOKS)("%s", async (name) => {
-    const r = await run(name);
-    expect(r.report ?? "ok").toBe("ok");
-    expect(r.executedCells).toBeGreaterThan(0);
-  });
+  it.each(NOTEBOOKS)(
+    "%s",
+    async (name) => {
+      const r = await run(name);
+      expect(r.report ?? "ok").toBe("ok");
+      expect(r.executedCells).toBeGreaterThan(0);
+    },
+    RUN_TIMEOUT_MS,
+  );
 
   it.each(NOTEBOOKS)("%s shows at least one plot", async (name) => {
     const r = await run(name);
@@ -142,6 +149,101 @@ describe("07 sentence embedding (Step 7)", () => {
     expect(ranking.length).toBeGreaterThanOrEqual(3);
     const scores = f["search.scores"] as number[];
     for (let i = 1; i < scores.length; i++) expect(scores[i]).toBeLessThanOrEqual(scores[i - 1]); // best first
+  });
+});
+
+describe("08 the decoder: the causal mask and cross-attention", () => {
+  it("the article's 3 x 3 mask: masked weights worked by hand, the upper triangle exactly 0", async () => {
+    const f = await figuresOf("08");
+    expect(f["mask.allowed3"]).toEqual([[1, 0, 0], [1, 1, 0], [1, 1, 1]]);
+    // Q = K = rows animal [0.7, 0.3], street [-0.1, 0.9], it [0.8, 0.2]; scores / sqrt(2)
+    // animal sees only itself: [1, 0, 0]
+    // street: s.a = -0.07 + 0.27 = 0.20, s.s = 0.01 + 0.81 = 0.82; /1.41421 -> 0.14142, 0.57983;
+    //   softmax = 1 / (1 + e^(0.57983 - 0.14142)) = 1 / (1 + 1.55022) = 0.39212, and 0.60788
+    // it: i.a = 0.62, i.s = 0.10, i.i = 0.64 + 0.04 = 0.68; /1.41421 -> 0.43841, 0.07071, 0.48083;
+    //   e^ = 1.55022, 1.07327, 1.61737, sum 4.24086 -> 0.36554, 0.25307, 0.38138
+    const w = f["mask.weights"] as number[][];
+    expectNear(w[0], [1, 0, 0]);
+    expectNear(w[1], [0.39212, 0.60788, 0]);
+    expectNear(w[2], [0.36554, 0.25307, 0.38138]);
+    expect(w[0][1]).toBe(0); // exactly 0, not merely small
+    expect(w[0][2]).toBe(0);
+    expect(w[1][2]).toBe(0);
+    expect(f["mask.upperTriangleMax"]).toBe(0);
+    expect(f["mask.animalToIt"]).toBe(0); // animal may not look ahead at it
+    expectNear(f["mask.itToAnimal"], 0.36554); // it may look back at animal
+  });
+
+  it("without the mask animal sees all three; a finite mask differs between the article's form and the library's", async () => {
+    const f = await figuresOf("08");
+    // animal row unmasked: a.a = 0.49 + 0.09 = 0.58, a.s = 0.20, a.i = 0.62; /1.41421 -> 0.41012, 0.14142, 0.43841
+    //   e^ = 1.50700, 1.15191, 1.55022, sum 4.20913 -> 0.35803, 0.27367, 0.36830
+    expectNear(f["unmasked.animalRow"], [0.35803, 0.27367, 0.3683]);
+    // library, QK^T/sqrt(2) + M with M = [0, -1, -1]: 0.41012, -0.85858, -0.56159 -> 0.60254, 0.16943, 0.22802
+    expectNear(f["finiteMask.libraryRow"], [0.60254, 0.16943, 0.22802]);
+    // article, (QK^T + M)/sqrt(2): 0.58/1.41421, -0.80/1.41421, -0.38/1.41421 = 0.41012, -0.56569, -0.26870
+    //   -> 0.53076, 0.20004, 0.26921
+    expectNear(f["finiteMask.articleRow"], [0.53076, 0.20004, 0.26921]);
+    expectNear(f["finiteMask.difference"], 0.60254 - 0.53076); // 0.07178, the largest of the three differences
+    expect(f["infiniteMask.difference"] as number).toBeLessThan(1e-6); // -inf / sqrt(dK) = -inf: the same weights
+  });
+
+  it("cross-attention: Q has the target length, K and V the source length", async () => {
+    const f = await figuresOf("08");
+    // TINY: dModel 32, 4 heads of dK 8; 4 target positions, 10 source tokens
+    expect(f["cross.queryShape"]).toEqual([1, 4, 4, 8]);
+    expect(f["cross.keyShape"]).toEqual([1, 4, 10, 8]);
+    expect(f["cross.weightsShape"]).toEqual([1, 4, 4, 10]);
+  });
+
+  it("changing the last target token changes no earlier position", async () => {
+    const f = await figuresOf("08");
+    expect(f["causality.earlierChange"]).toBe(0);
+    expect(f["causality.lastChange"] as number).toBeGreaterThan(0);
+    expect(f["decoder.upperTriangleMax"]).toBe(0);
+  });
+});
+
+describe("09 the encoder-decoder learns", { timeout: RUN_TIMEOUT_MS }, () => {
+  it("the schedule's peaks and the smoothed target, worked by hand", async () => {
+    const f = await figuresOf("09");
+    // (512 * 4000)^-0.5 = 2048000^-0.5 = 1 / 1431.0835 = 6.98771e-4
+    expectNear(f["schedule.paperPeak"], 6.98771e-4, 1e-8);
+    // 0.5 * (32 * 100)^-0.5 = 0.5 / 56.56854 = 8.83883e-3
+    expectNear(f["schedule.ourPeak"], 8.83883e-3, 1e-8);
+    // label 3 of 11 ids, pad 0: 0.9 on id 3, 0.1 / 9 = 0.011111 on the 9 others, 0 on pad
+    expectNear(f["smoothing.row"], [0, 0.011111, 0.011111, 0.9, 0.011111, 0.011111, 0.011111, 0.011111, 0.011111, 0.011111, 0.011111]);
+  });
+
+  it("copy: held-out exact-sequence accuracy >= 0.99, with its loss, time and throughput published", async () => {
+    const f = await figuresOf("09");
+    expect(f["copy.accuracy"] as number).toBeGreaterThanOrEqual(0.99);
+    expect(f["copy.evalLoss"] as number).toBeLessThan(0.27); // the Annotated Transformer's reference run reaches 0.27
+    expect(f["copy.steps"]).toBe(1200);
+    expect(f["copy.seconds"] as number).toBeGreaterThan(0);
+    expect(f["copy.tokensPerSecond"] as number).toBeGreaterThan(0);
+    // a clear diagonal: every last-layer cross-attention head puts most of its weight on source position i
+    for (const share of f["copy.crossDiagonal"] as number[]) expect(share).toBeGreaterThan(0.5);
+  });
+
+  it("reversal: held-out accuracy >= 0.99, attention on the anti-diagonal", async () => {
+    const f = await figuresOf("09");
+    expect(f["reverse.accuracy"] as number).toBeGreaterThanOrEqual(0.99);
+    expect(f["reverse.seconds"] as number).toBeGreaterThan(0);
+    expect(f["reverse.tokensPerSecond"] as number).toBeGreaterThan(0);
+    for (const share of f["reverse.crossAntiDiagonal"] as number[]) expect(share).toBeGreaterThan(0.5);
+  });
+
+  it("toy translation: corpus BLEU >= 0.9 on the held-out split; beam(1) = greedy", async () => {
+    const f = await figuresOf("09");
+    expect(f["translate.bleu"] as number).toBeGreaterThanOrEqual(0.9);
+    expect(f["translate.exactMatch"] as number).toBeGreaterThan(0);
+    expect(f["translate.exactMatch"] as number).toBeLessThanOrEqual(1);
+    expect(f["translate.beamBleu"] as number).toBeGreaterThanOrEqual(0.9);
+    expect(f["translate.beam1AgreesOf50"]).toBe(50);
+    expect(f["translate.seconds"] as number).toBeGreaterThan(0);
+    expect(f["translate.tokensPerSecond"] as number).toBeGreaterThan(0);
+    expect(f["translate.articleExample"]).toBe("the animal crosses the black street because it was tired .");
   });
 });
 
