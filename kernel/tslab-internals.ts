@@ -15,6 +15,7 @@
  *     `startKernel` builds privately, so we assemble the kernel the way it does.
  * test/tslab-internals.test.ts pins both against the installed version.
  */
+import * as fs from "fs";
 import { expandShorthandProperties } from "./cell-source";
 import { projectRoot } from "./paths";
 
@@ -81,17 +82,40 @@ interface SendingSocket {
 }
 
 /**
+ * A lost iopub message, reported on the process's real stderr. Not through
+ * console.error: tslab sends stderr to iopub, so a failing socket would
+ * report its own failure forever. Sends after the socket closed (at shutdown)
+ * are expected and not reported.
+ */
+function reportLostMessage(error: unknown): void {
+  if (/closed/i.test(String(error))) return;
+  fs.writeSync(2, `transformer-notebooks: an output message was lost: ${String(error)}\n`);
+}
+
+/**
  * The same socket, except that every `send` waits for the previous one to
  * finish, so sends never overlap. A failed send is reported and does not stop
  * later ones. (zeromq's socket objects cannot take a new property, so this is
  * a proxy in front of the socket rather than a patch on it.)
  */
-export function serializeSends<S extends SendingSocket>(socket: S, report: (error: unknown) => void = (e) => console.error("iopub send failed:", e)): S {
-  let last: Promise<void> = Promise.resolve();
+export function serializeSends<S extends SendingSocket>(socket: S, report: (error: unknown) => void = reportLostMessage): S {
+  let pending: Promise<void> | null = null;
+  const start = (message: unknown): Promise<void> => {
+    try {
+      return socket.send(message);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
   const queued: Send = (message: unknown) => {
-    const next = last.then(() => socket.send(message));
-    last = next.catch(report);
-    return last;
+    // When nothing is in flight the send starts at once, as tslab expects: at
+    // shutdown it publishes "idle" and closes the socket in the same tick.
+    const sent = pending ? pending.then(() => start(message)) : start(message);
+    const settled: Promise<void> = sent.catch(report).finally(() => {
+      if (pending === settled) pending = null;
+    });
+    pending = settled;
+    return settled;
   };
   return new Proxy(socket, {
     get(target, property) {

@@ -2,7 +2,7 @@
  * kernel/tslab-internals.ts reaches into tslab; these tests pin what it relies
  * on, so an upgrade of tslab fails here and not in a notebook.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import * as path from "path";
 import { installedTslabVersion, serializeSends, TSLAB_VERSION, writeDisplayData } from "../kernel/tslab-internals";
 
@@ -94,6 +94,33 @@ describe("serializeSends", () => {
       expect(socket.closed).toBe(true);
     } finally {
       socket.close();
+    }
+  });
+});
+
+describe("serializeSends when idle", () => {
+  it("starts a send at once (in the same tick) when none is in flight", () => {
+    const started: string[] = [];
+    const queued = serializeSends({ send: async (m: unknown) => void started.push(String(m)) });
+    void queued.send("now");
+    expect(started).toEqual(["now"]); // synchronously: tslab closes the socket right after its last send
+  });
+});
+
+describe("serializeSends' default report", () => {
+  it("never writes through console (tslab sends stderr to iopub: a loop) and stays quiet after close", async () => {
+    const spy = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const queued = serializeSends({
+        send: async () => {
+          throw new Error("Socket is closed");
+        },
+      });
+      await queued.send("late");
+      await queued.send("later");
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
     }
   });
 });
