@@ -32,7 +32,7 @@ const productWithGrad = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.Gra
  * so that every product in it is untransposed: dA = dY transpose(B),
  * dB = transpose(A) dY. tfjs's own gradient passes transpose flags to the
  * product instead, and the wasm backend as shipped runs a transposed product
- * about ten times slower than a plain one (see the README's notes on speed);
+ * about ten times slower than a plain one (see "Training speed" in the README);
  * an explicit transpose is a cheap copy.
  */
 export function matMul2d(a: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
