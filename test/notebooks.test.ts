@@ -244,6 +244,8 @@ describe("09 the encoder-decoder learns", { timeout: RUN_TIMEOUT_MS }, () => {
     expect(f["translate.seconds"] as number).toBeGreaterThan(0);
     expect(f["translate.tokensPerSecond"] as number).toBeGreaterThan(0);
     expect(f["translate.articleExample"]).toBe("the animal crosses the black street because it was tired .");
+    // the adjective's reordering is visible: at least one last-layer head looks at "noire" before "rue"
+    expect(f["translate.reorderHeads"] as number).toBeGreaterThanOrEqual(1);
   });
 });
 
