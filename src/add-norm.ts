@@ -18,7 +18,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { NormPlacement, TransformerConfig } from "./config";
 import { dropout } from "./dropout";
 import { makeVariable, type Module } from "./module";
-import type { Rng } from "./random";
+import { toRng, type RandomSource, type Rng } from "./random";
 
 export class LayerNorm implements Module {
   readonly gain: tf.Variable; // [dModel]
@@ -62,6 +62,23 @@ export type LayerConfig = Pick<TransformerConfig, "dModel" | "nHeads" | "dFF" | 
 export interface RunOptions {
   training?: boolean;
   rng?: Rng;
+}
+
+/**
+ * The layers of a stack (encoder or decoder): nLayers of them from `make`,
+ * each seeded by its own fork, and the final LayerNorm that a pre-norm stack
+ * needs (null for post-norm, whose last layer already ends with a norm).
+ */
+export function buildStack<L>(
+  config: Pick<TransformerConfig, "nLayers" | "norm" | "dModel" | "eps">,
+  seed: RandomSource,
+  make: (rng: Rng) => L,
+): { layers: L[]; finalNorm: LayerNorm | null } {
+  const rng = toRng(seed);
+  return {
+    layers: Array.from({ length: config.nLayers }, () => make(rng.fork())),
+    finalNorm: config.norm === "pre" ? new LayerNorm(config.dModel, config.eps) : null,
+  };
 }
 
 /** The residual context of a layer run with `options`. */

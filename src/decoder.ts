@@ -17,7 +17,7 @@
  * the encoder's (`MultiHeadAttention`) serves both kinds of attention.
  */
 import * as tf from "@tensorflow/tfjs";
-import { addNorm, LayerNorm, residualContext, type LayerConfig, type RunOptions } from "./add-norm";
+import { addNorm, buildStack, LayerNorm, residualContext, type LayerConfig, type RunOptions } from "./add-norm";
 import type { TransformerConfig } from "./config";
 import { FeedForward } from "./feed-forward";
 import type { Module } from "./module";
@@ -101,9 +101,7 @@ export class Decoder implements Module {
   readonly finalNorm: LayerNorm | null;
 
   constructor(readonly config: LayerConfig & Pick<TransformerConfig, "nLayers">, seed: RandomSource) {
-    const rng = toRng(seed);
-    this.layers = Array.from({ length: config.nLayers }, () => new DecoderLayer(config, rng.fork()));
-    this.finalNorm = config.norm === "pre" ? new LayerNorm(config.dModel, config.eps) : null;
+    ({ layers: this.layers, finalNorm: this.finalNorm } = buildStack(config, seed, (rng) => new DecoderLayer(config, rng)));
   }
 
   apply(y: tf.Tensor, memory: tf.Tensor, options: DecoderOptions = {}): DecoderResult {

@@ -13,7 +13,7 @@
  * (additive, broadcastable to [B, H, T, T]) hides padding keys.
  */
 import * as tf from "@tensorflow/tfjs";
-import { addNorm, LayerNorm, residualContext, type LayerConfig, type RunOptions } from "./add-norm";
+import { addNorm, buildStack, LayerNorm, residualContext, type LayerConfig, type RunOptions } from "./add-norm";
 import type { TransformerConfig } from "./config";
 import { FeedForward } from "./feed-forward";
 import type { Module } from "./module";
@@ -73,9 +73,7 @@ export class Encoder implements Module {
   readonly finalNorm: LayerNorm | null;
 
   constructor(readonly config: LayerConfig & Pick<TransformerConfig, "nLayers">, seed: RandomSource) {
-    const rng = toRng(seed);
-    this.layers = Array.from({ length: config.nLayers }, () => new EncoderLayer(config, rng.fork()));
-    this.finalNorm = config.norm === "pre" ? new LayerNorm(config.dModel, config.eps) : null;
+    ({ layers: this.layers, finalNorm: this.finalNorm } = buildStack(config, seed, (rng) => new EncoderLayer(config, rng)));
   }
 
   apply(x: tf.Tensor, options: EncoderOptions = {}): EncoderResult {
