@@ -63,19 +63,21 @@ function figureText(figure: Figure): string {
  */
 export function figureBundle(figure: Figure, divId: string = `tn-plot-${newDisplayId()}`): MimeBundle {
   const config = { responsive: true, displaylogo: false, ...(figure.config ?? {}) };
+  // Animations (a figure with frames) keep their frames; plain figures send none.
+  const plotlyFigure = { data: figure.data, layout: figure.layout, config, ...(figure.frames ? { frames: figure.frames } : {}) };
   const height = typeof figure.layout.height === "number" ? figure.layout.height : 420;
   const html =
     `<div id="${divId}" class="tn-plot" style="width:100%;min-height:${height}px"></div>\n` +
     `<script type="text/javascript">\n(function () {\n` +
     `  var el = document.getElementById(${JSON.stringify(divId)});\n` +
-    `  var fig = ${scriptJson({ data: figure.data, layout: figure.layout, config })};\n` +
+    `  var fig = ${scriptJson(plotlyFigure)};\n` +
     `  if (!el) return;\n` +
-    `  if (window.Plotly) { window.Plotly.newPlot(el, fig.data, fig.layout, fig.config); }\n` +
+    `  if (window.Plotly) { window.Plotly.newPlot(el, fig); }\n` +
     `  else { el.style.minHeight = ""; el.textContent = "(plotly.js is not loaded in this page: run the notebook again, or trust it, to draw this plot)"; }\n` +
     `})();\n</script>`;
   return {
     "text/html": html,
-    [PLOTLY_MIME]: { data: figure.data, layout: figure.layout, config },
+    [PLOTLY_MIME]: plotlyFigure,
     "text/plain": figureText(figure),
   };
 }

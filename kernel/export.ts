@@ -370,7 +370,7 @@ function renderPlotly(data: unknown, page: PageState): string | null {
   const script =
     `(function(){var el=document.getElementById(${scriptJson(id)});` +
     `if(!window.Plotly){el.textContent="(plot unavailable: plotly.js did not load)";return;}` +
-    `Plotly.newPlot(el,${scriptJson(figure.data)},${scriptJson(layout)},${scriptJson(config)});})();`;
+    `Plotly.newPlot(el,${scriptJson({ data: figure.data, layout, config, frames: Array.isArray(figure.frames) ? figure.frames : [] })});})();`;
   return `<div class="tn-plot" id="${id}"></div>\n<script>${script}</script>`;
 }
 

@@ -10,4 +10,6 @@ export interface Figure {
   data: Trace[];
   layout: Record<string, unknown>;
   config?: Record<string, unknown>;
+  /** Animation frames (`{ name, data }`), played by a button or slider in the layout. */
+  frames?: Record<string, unknown>[];
 }

@@ -22,6 +22,13 @@ describe("figureBundle", () => {
     expect(html).toContain("plotly.js is not loaded in this page");
   });
 
+  it("keeps an animation's frames, for newPlot and for the plotly mime type", () => {
+    const animated = figureBundle({ ...fig, frames: [{ name: "step 1", data: [{ z: [[1]] }] }] }, "plot-2");
+    expect((animated[PLOTLY_MIME] as { frames: unknown[] }).frames).toEqual([{ name: "step 1", data: [{ z: [[1]] }] }]);
+    expect(animated["text/html"] as string).toContain('"frames":[{"name":"step 1"');
+    expect(bundle[PLOTLY_MIME] as object).not.toHaveProperty("frames"); // a plain figure sends none
+  });
+
   it("cannot be broken out of by a title containing </script>", () => {
     const html = bundle["text/html"] as string;
     expect(html.match(/<\/script>/g)).toHaveLength(1); // only the closing tag of its own script

@@ -243,6 +243,12 @@ describe("plots", () => {
     expect(page).not.toContain("the kernel's own plotly.js copy");
   });
 
+  it("passes an animation's frames to Plotly.newPlot", () => {
+    const animated = display({ [PLOTLY_MIME]: { data: [{ type: "heatmap", z: [[0]] }], layout: {}, frames: [{ name: "step 1", data: [] }] }, "text/plain": "" });
+    const page = fullPage(notebook(code("show(fig)", [animated])));
+    expect(body(page)).toContain('"frames":[{"name":"step 1","data":[]}]');
+  });
+
   it("skips the kernel's plotly.js loader output (the page has its own copy)", () => {
     const loader: Output = {
       output_type: "display_data",
