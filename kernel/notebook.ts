@@ -6,4 +6,5 @@
 export * from "../src/index";
 export * from "./display";
 export * from "./training-monitor";
+export { saveFigure, figureHtml, figureImage, type FigureFormat, type SaveFigureOptions } from "./figure-export";
 export { formatNumber, formatValue } from "./format";
