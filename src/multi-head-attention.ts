@@ -100,15 +100,37 @@ export class MultiHeadAttention implements Module {
     }
     const unbatched = query.rank === 2;
     return tf.tidy(() => {
-      const xq = unbatched ? query.expandDims(0) : query; // [B, Tq, dModel]
-      const xkv = unbatched ? keyValue.expandDims(0) : keyValue; // [B, Tk, dModel]
-      const q = splitHeads(this.wQ.apply(xq), this.nHeads); // [B, H, Tq, dK]
-      const k = splitHeads(this.wK.apply(xkv), this.nHeads); // [B, H, Tk, dK]
-      const v = splitHeads(this.wV.apply(xkv), this.nHeads); // [B, H, Tk, dK]
+      const { q, k, v } = this.project(unbatched ? query.expandDims(0) : query, unbatched ? keyValue.expandDims(0) : keyValue);
       const { output: z, weights } = scaledDotProductAttention(q, k, v, mask); // [B, H, Tq, dK], [B, H, Tq, Tk]
       const output = this.wO.apply(mergeHeads(z)); // [B, Tq, dModel]
       return unbatched ? { output: output.squeeze([0]), weights: weights.squeeze([0]) } : { output, weights };
     }) as MultiHeadResult;
+  }
+
+  /** xq [B, Tq, dModel], xkv [B, Tk, dModel] -> every head's q [B, H, Tq, dK], k and v [B, H, Tk, dK]. */
+  project(xq: tf.Tensor, xkv: tf.Tensor): { q: tf.Tensor; k: tf.Tensor; v: tf.Tensor } {
+    return tf.tidy(() => ({
+      q: splitHeads(this.wQ.apply(xq), this.nHeads), // [B, H, Tq, dK]
+      k: splitHeads(this.wK.apply(xkv), this.nHeads), // [B, H, Tk, dK]
+      v: splitHeads(this.wV.apply(xkv), this.nHeads), // [B, H, Tk, dK]
+    }));
+  }
+
+  /**
+   * One head's vectors, as arrays, for example `index` of a batch (or an
+   * unbatched [T, dModel] input): q [Tq][dK], k [Tk][dK], v [Tk][dK]. What the
+   * neuron view draws.
+   */
+  headVectors(query: tf.Tensor, keyValue: tf.Tensor = query, head = 0, index = 0): { q: number[][]; k: number[][]; v: number[][] } {
+    if (!Number.isInteger(head) || head < 0 || head >= this.nHeads) throw new Error(`head ${head} is not in 0..${this.nHeads - 1}`);
+    const batched = (x: tf.Tensor) => (x.rank === 2 ? x.expandDims(0) : x);
+    const pick = (t: tf.Tensor) => (t.arraySync() as number[][][][])[index]?.[head];
+    const out = tf.tidy(() => {
+      const { q, k, v } = this.project(batched(query), batched(keyValue));
+      return { q: pick(q), k: pick(k), v: pick(v) };
+    });
+    if (!out.q) throw new Error(`example ${index} is not in a batch of ${query.rank === 2 ? 1 : query.shape[0]}`);
+    return out;
   }
 
   parameters(): tf.Variable[] {

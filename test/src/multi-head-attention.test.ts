@@ -128,3 +128,21 @@ describe("the article's split-embedding heads", () => {
     disposeModule(split);
   });
 });
+
+describe("MultiHeadAttention.headVectors", () => {
+  it("gives one head's q, k, v: that head's dK columns of x W_Q, x W_K, x W_V", () => {
+    // dModel 4, 2 heads of dK 2; W_Q = W_K = W_V = identity, no bias: q = k = v = x, head 1 = columns 2-3
+    const eye = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
+    const mha = new MultiHeadAttention(4, 2, 1, { wQ: eye, wK: eye, wV: eye, wO: eye, bias: false });
+    const x = tf.tensor2d([[1, 2, 3, 4], [5, 6, 7, 8]]); // [T = 2, dModel = 4], unbatched
+    const before = tf.memory().numTensors;
+    const head1 = mha.headVectors(x, x, 1);
+    expect(tf.memory().numTensors).toBe(before); // arrays out, no tensor left behind
+    expect(head1).toEqual({ q: [[3, 4], [7, 8]], k: [[3, 4], [7, 8]], v: [[3, 4], [7, 8]] });
+    expect(mha.headVectors(x).q).toEqual([[1, 2], [5, 6]]); // head 0 by default
+    expect(() => mha.headVectors(x, x, 2)).toThrow("head 2 is not in 0..1");
+    expect(() => mha.headVectors(x, x, 0, 1)).toThrow("example 1 is not in a batch of 1");
+    x.dispose();
+    disposeModule(mha);
+  });
+});
