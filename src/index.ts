@@ -71,3 +71,6 @@ export * from "./plots/pca";
 export * from "./plots/embedding-scatter";
 export * from "./plots/bar-chart";
 export * from "./plots/line-chart";
+export * from "./plots/head-view";
+export * from "./plots/neuron-view";
+export * from "./plots/explorers";
