@@ -35,6 +35,11 @@ export interface AttentionGridOptions {
   columns?: number;
   /** Figure title; none by default. */
   title?: string;
+  /**
+   * Key labels above the first row only (and query labels left of the first
+   * column, as always), so many small maps fit a page: the model view. Default false.
+   */
+  edgeLabels?: boolean;
 }
 
 const COLORSCALE = WEIGHT_COLORSCALE;
@@ -126,15 +131,21 @@ export function attentionGridFigure(heads: number[][][], options: AttentionGridO
 
   // Pixel layout: square cells, room above each subplot for its key labels and title.
   // Cells of 8-16 px, so that a grid of 4 heads of a sentence fits a page (about 680 px inside).
-  const gapX = 24;
-  const cell = Math.max(8, Math.min(16, Math.floor((680 - (columns - 1) * gapX) / (columns * Math.max(keys.length, 1)))));
-  const plotW = Math.max(120, cell * keys.length);
-  const plotH = Math.max(120, cell * queries.length);
-  const labelsH = labelSpace(keys);
-  const gapY = labelsH + 34;
+  // With edge labels (the model view) cells may shrink to 4 px, so 8 heads of a sentence fit too.
+  const edge = options.edgeLabels ?? false;
+  const gapX = edge ? 10 : 24;
+  const minCell = edge ? 4 : 8;
+  const cell = Math.max(minCell, Math.min(16, Math.floor((680 - (columns - 1) * gapX) / (columns * Math.max(keys.length, 1)))));
+  const minPlot = edge ? 40 : 120;
+  const plotW = Math.max(minPlot, cell * keys.length);
+  const plotH = Math.max(minPlot, cell * queries.length);
+  // Cells under 10 px are too small for a label per row: the model view then relies on hover.
+  const readable = cell >= 10;
+  const labelsH = edge && !readable ? 0 : labelSpace(keys);
+  const gapY = edge ? 24 : labelsH + 34;
   const innerW = columns * plotW + (columns - 1) * gapX;
   const innerH = rows * plotH + (rows - 1) * gapY;
-  const margin = { l: labelSpace(queries) + 40, r: 100, t: gapY + (options.title ? 40 : 0), b: 20 };
+  const margin = { l: (edge && !readable ? 0 : labelSpace(queries)) + 40, r: 100, t: labelsH + 34 + (options.title ? 40 : 0), b: 20 };
 
   const data: Trace[] = [];
   const layout: Record<string, unknown> = {
@@ -155,8 +166,8 @@ export function attentionGridFigure(heads: number[][][], options: AttentionGridO
     const y1 = 1 - (row * (plotH + gapY)) / innerH;
     const y0 = y1 - plotH / innerH;
     data.push({ ...heatTrace(weights, queries, keys), xaxis: `x${suffix}`, yaxis: `y${suffix}`, coloraxis: "coloraxis" });
-    layout[`xaxis${suffix}`] = { ...tokenAxis(keys), domain: [x0, x1], anchor: `y${suffix}`, side: "top" };
-    layout[`yaxis${suffix}`] = { ...tokenAxis(queries), domain: [y0, y1], anchor: `x${suffix}`, autorange: "reversed", showticklabels: col === 0 };
+    layout[`xaxis${suffix}`] = { ...tokenAxis(keys), domain: [x0, x1], anchor: `y${suffix}`, side: "top", showticklabels: !edge || (row === 0 && readable) };
+    layout[`yaxis${suffix}`] = { ...tokenAxis(queries), domain: [y0, y1], anchor: `x${suffix}`, autorange: "reversed", showticklabels: col === 0 && (!edge || readable) };
     annotations.push({
       text: titles[h],
       showarrow: false,
@@ -166,7 +177,7 @@ export function attentionGridFigure(heads: number[][][], options: AttentionGridO
       y: y1,
       xanchor: "center",
       yanchor: "bottom",
-      yshift: labelsH + 6,
+      yshift: edge && row > 0 ? 4 : labelsH + 6,
     });
   });
   layout.annotations = annotations;
@@ -181,8 +192,10 @@ export interface AttentionLayersOptions {
 }
 
 /**
- * Every layer and every head of one attention kind in one grid: a row per
- * layer, a column per head, titled "layer 1 · head 1". `layers[l][h][query][key]`.
+ * The model view: every layer and every head of one attention kind in one
+ * grid, a row per layer and a column per head, titled "L1 H1" (layer 1, head
+ * 1), with the key labels above the first row only (and none when the maps are
+ * too small to label; hover names the tokens). `layers[l][h][query][key]`.
  */
 export function attentionLayersFigure(layers: number[][][][], options: AttentionLayersOptions): Figure {
   if (layers.length === 0) throw new Error("attention layers figure needs at least one layer");
@@ -190,6 +203,6 @@ export function attentionLayersFigure(layers: number[][][][], options: Attention
   layers.forEach((heads, l) => {
     if (heads.length !== nHeads) throw new Error(`layer ${l + 1} has ${heads.length} heads, layer 1 has ${nHeads}`);
   });
-  const titles = layers.flatMap((heads, l) => heads.map((_, h) => `layer ${l + 1} · head ${h + 1}`));
-  return attentionGridFigure(layers.flat(), { queries: options.queries, keys: options.keys, columns: nHeads, titles, title: options.title });
+  const titles = layers.flatMap((heads, l) => heads.map((_, h) => `L${l + 1} H${h + 1}`));
+  return attentionGridFigure(layers.flat(), { queries: options.queries, keys: options.keys, columns: nHeads, titles, title: options.title, edgeLabels: true });
 }

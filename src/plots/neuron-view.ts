@@ -97,10 +97,12 @@ export function neuronViewFigure(input: NeuronViewInput): Figure {
   const cellText = dK <= 8 ? { texttemplate: "%{z:.2f}" } : {};
 
   // Pixel layout: two maps dK cells wide, three bar panels, the q strip above the keys.
-  const cellW = Math.max(14, Math.min(48, Math.floor(240 / dK)));
+  // A wide head (dK 64) gets thin columns, so the whole figure still fits a page (about 900 px).
+  const cellW = Math.max(3, Math.min(48, Math.floor(240 / dK)));
   const heatW = Math.max(60, cellW * dK);
-  const barW = 130;
-  const gapX = 36;
+  const barW = 95;
+  const gapX = 26;
+  const tickStep = Math.ceil(dK / 16); // at most 16 dimension labels per map
   const cellH = 28;
   const queryH = cellH;
   const keysH = cellH * tk;
@@ -131,7 +133,7 @@ export function neuronViewFigure(input: NeuronViewInput): Figure {
     domain,
     range: [-0.5, dK - 0.5],
     tickmode: "array",
-    tickvals: dims,
+    tickvals: dims.filter((d) => d % tickStep === 0),
     showticklabels: showLabels,
     title: showLabels ? { text: "dimension" } : undefined,
     showgrid: false,

@@ -370,12 +370,14 @@ describe("lineChartFigure and movingAverage", () => {
 });
 
 describe("attentionLayersFigure", () => {
-  it("a row per layer and a column per head, titled layer l · head h", () => {
+  it("a row per layer and a column per head, titled L1 H1 (layer, head)", () => {
     const head = uniformWeights(2, 3);
     const fig = attentionLayersFigure([[head, head], [head, head]], { queries: ["a", "b"], keys: ["x", "y", "z"] });
     expect(fig.data.length).toBe(4); // 2 layers x 2 heads
     const titles = (fig.layout.annotations as { text: string }[]).map((a) => a.text);
-    expect(titles).toEqual(["layer 1 · head 1", "layer 1 · head 2", "layer 2 · head 1", "layer 2 · head 2"]);
+    expect(titles).toEqual(["L1 H1", "L1 H2", "L2 H1", "L2 H2"]);
+    // key labels on the first row only
+    expect([axis(fig.layout, "xaxis").showticklabels, axis(fig.layout, "xaxis3").showticklabels]).toEqual([true, false]);
   });
 
   it("refuses no layers and layers with different head counts", () => {
