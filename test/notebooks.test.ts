@@ -3,10 +3,13 @@
  * what each publishes equals the values worked out by hand (literals below,
  * with their arithmetic in the comments; never computed by the code under test).
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
 import * as fs from "fs";
 import * as path from "path";
-import { PLOTLY_MIME } from "../kernel/nbformat";
+import { launchChromium } from "../kernel/chromium";
+import { exportHandout } from "../kernel/export";
+import { PLOTLY_MIME, type Notebook } from "../kernel/nbformat";
 import { runNotebook, type NotebookResult } from "../kernel/runner";
 import { tempDir } from "./fixtures";
 
@@ -44,12 +47,17 @@ describe("every notebook runs", () => {
 
   it.each(NOTEBOOKS)("%s shows at least one plot", async (name) => {
     const r = await run(name);
-    const plots = (r.notebook?.cells ?? []).flatMap((c) => (c.cell_type === "code" ? c.outputs : [])).filter(
-      (o) => (o.output_type === "display_data" || o.output_type === "execute_result") && PLOTLY_MIME in (o.data ?? {}),
-    );
-    expect(plots.length).toBeGreaterThan(0);
+    expect(plotOutputs(r.notebook).length).toBeGreaterThan(0);
   });
 });
+
+/** The plotly figures a notebook showed (its display outputs with a plotly bundle). */
+function plotOutputs(nb: Notebook | undefined): Record<string, unknown>[] {
+  return (nb?.cells ?? [])
+    .flatMap((c) => (c.cell_type === "code" ? c.outputs : []))
+    .filter((o) => (o.output_type === "display_data" || o.output_type === "execute_result") && PLOTLY_MIME in (o.data ?? {}))
+    .map((o) => o.data![PLOTLY_MIME] as Record<string, unknown>);
+}
 
 /** |actual - expected| < TOL for a number or element-wise for an array. */
 function expectNear(actual: unknown, expected: number | number[], tol = TOL): void {
@@ -246,6 +254,8 @@ describe("09 the encoder-decoder learns", { timeout: RUN_TIMEOUT_MS }, () => {
     expect(f["translate.articleExample"]).toBe("the animal crosses the black street because it was tired .");
     // the adjective's reordering is visible: at least one last-layer head looks at "noire" before "rue"
     expect(f["translate.reorderHeads"] as number).toBeGreaterThanOrEqual(1);
+    // the causal-mask animation has one frame per decoder step: the start symbol + 11 words
+    expect(f["translate.decodingSteps"]).toBe(12); // "the animal crosses the black street because it was tired ." is 11 tokens, + [CLS]
   });
 });
 
@@ -260,5 +270,83 @@ describe("00-overview", () => {
     expect(Math.abs(f["weights.animal"] - 0.5909)).toBeLessThan(TOL);
     expect(Math.abs(f["weights.street"] - 0.4091)).toBeLessThan(TOL); // 1 - 0.59090
     expect(["wasm", "tensorflow"]).toContain(f.backend); // tensorflow where a user has tfjs-node
+  });
+});
+
+/**
+ * Every notebook's handout, opened in headless Chromium from the file system:
+ * no console error, no request that leaves the file system, every plot drawn,
+ * and the head view's layer menu redraws the lines. Screenshots of one
+ * notebook's plots go to build/screenshots/ for a person to look at.
+ */
+describe("handouts in a real browser", { timeout: RUN_TIMEOUT_MS }, () => {
+  const SCREENSHOT_NOTEBOOK = "09-encoder-decoder.ipynb";
+  let browser: Browser;
+  const handoutDir = tempDir("tn-handouts-");
+
+  beforeAll(async () => {
+    browser = await launchChromium(); // throws, naming what to install, when there is no Chromium
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it.each(NOTEBOOKS)("%s: draws every plot, with no error and no network", async (name) => {
+    const r = await run(name);
+    expect(r.notebook, "the notebook ran").toBeDefined();
+    const file = path.join(handoutDir, name.replace(/\.ipynb$/, ".html"));
+    fs.writeFileSync(file, exportHandout(r.notebook!, { sourceName: name }));
+    const expected = plotOutputs(r.notebook).length;
+
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const errors: string[] = [];
+    const remote: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("request", (req) => {
+      if (!/^(file|data|blob|about):/.test(req.url())) remote.push(req.url());
+    });
+    try {
+      await page.goto(`file://${file}`, { waitUntil: "load" });
+      await page.waitForFunction(`document.querySelectorAll(".js-plotly-plot").length >= ${expected}`, null, { timeout: 60_000 });
+      // a drawn plot has plotly's SVG inside it, not just the class
+      const drawn = (await page.evaluate(`[...document.querySelectorAll(".js-plotly-plot")].filter((gd) => gd.querySelector(".main-svg")).length`)) as number;
+      expect(drawn).toBe(expected);
+      expect(errors).toEqual([]);
+      expect(remote).toEqual([]);
+
+      // the head view: choosing another layer in its menu redraws the lines of that layer
+      const headViews = (await page.evaluate(`[...document.querySelectorAll(".js-plotly-plot")].map((gd, i) => [i, gd.layout.meta && gd.layout.meta.view, gd.layout.meta && gd.layout.meta.layers]).filter((x) => x[1] === "head" && x[2] > 1).map((x) => x[0])`)) as number[];
+      for (const index of headViews) {
+        const visibleLayers = `[...new Set(document.querySelectorAll(".js-plotly-plot")[${index}].data.filter((t) => t.visible !== false && t.meta && typeof t.meta.layer === "number").map((t) => t.meta.layer))]`;
+        const lines = `document.querySelectorAll(".js-plotly-plot")[${index}].querySelector(".scatterlayer").innerHTML`;
+        const before = (await page.evaluate(visibleLayers)) as number[];
+        const drawnBefore = (await page.evaluate(lines)) as string;
+        expect(before.length).toBe(1);
+        const gd = page.locator(".js-plotly-plot").nth(index);
+        await gd.scrollIntoViewIfNeeded();
+        await gd.locator(".updatemenu-header").first().click();
+        const other = before[0] === 0 ? 1 : 0; // the first layer, or the second when the first is shown
+        await gd.locator(".updatemenu-dropdown-button").nth(other).click();
+        await page.waitForFunction(`${JSON.stringify(before)}[0] !== ${visibleLayers}[0]`, null, { timeout: 10_000 });
+        expect(await page.evaluate(visibleLayers)).toEqual([other]);
+        expect(await page.evaluate(lines)).not.toBe(drawnBefore);
+      }
+
+      if (name === SCREENSHOT_NOTEBOOK) {
+        const dir = path.join(ROOT, "build", "screenshots");
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.mkdirSync(dir, { recursive: true });
+        const plots = page.locator(".js-plotly-plot");
+        for (let i = 0; i < expected; i++) {
+          await plots.nth(i).screenshot({ path: path.join(dir, `${name.replace(/\.ipynb$/, "")}-plot-${String(i + 1).padStart(2, "0")}.png`) });
+        }
+        await page.screenshot({ path: path.join(dir, `${name.replace(/\.ipynb$/, "")}-top.png`) });
+      }
+    } finally {
+      await page.close();
+    }
   });
 });
