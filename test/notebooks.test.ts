@@ -282,6 +282,7 @@ describe("00-overview", () => {
 describe("handouts in a real browser", { timeout: RUN_TIMEOUT_MS }, () => {
   const SCREENSHOT_NOTEBOOK = "09-encoder-decoder.ipynb";
   let browser: Browser;
+  let headViewsChecked = 0;
   const handoutDir = tempDir("tn-handouts-");
 
   beforeAll(async () => {
@@ -333,6 +334,7 @@ describe("handouts in a real browser", { timeout: RUN_TIMEOUT_MS }, () => {
         await page.waitForFunction(`${JSON.stringify(before)}[0] !== ${visibleLayers}[0]`, null, { timeout: 10_000 });
         expect(await page.evaluate(visibleLayers)).toEqual([other]);
         expect(await page.evaluate(lines)).not.toBe(drawnBefore);
+        headViewsChecked += 1;
       }
 
       if (name === SCREENSHOT_NOTEBOOK) {
@@ -348,5 +350,10 @@ describe("handouts in a real browser", { timeout: RUN_TIMEOUT_MS }, () => {
     } finally {
       await page.close();
     }
+  });
+
+  it("checked the layer menu of the head views (06 and 09 show layered ones)", () => {
+    // 06: the 6-layer stack; 09: copy, reversal and translation cross-attention, 2 layers each
+    expect(headViewsChecked).toBe(4);
   });
 });

@@ -235,7 +235,7 @@ export function decodingAnimationFigure(steps: DecodingStep[], options: Decoding
         ],
       }],
       sliders: [{
-        active: 0, x: 0.15, len: 0.85, y: 0, yanchor: "top", pad: { t: 10 }, currentvalue: { visible: true, prefix: "" },
+        active: 0, x: 0.15, len: 0.85, y: 0, yanchor: "top", pad: { t: 10 }, currentvalue: { visible: true, prefix: "", xanchor: "right" },
         steps: frames.map((f) => ({ method: "animate", label: f.name, args: [[f.name], jump] })),
       }],
       margin: { l: 90, r: 20, t: 130, b: 90 },
