@@ -8,7 +8,7 @@
  * google-chrome on the PATH.
  */
 import * as fs from "fs";
-import * as path from "path";
+import { onPath } from "./paths";
 import type { Browser } from "playwright-core";
 
 const NAMES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
@@ -27,16 +27,9 @@ export const CHROMIUM_ARGS = [
 export function findChromium(): string | null {
   const fromEnv = process.env.CHROMIUM_PATH;
   if (fromEnv) return fs.existsSync(fromEnv) ? fromEnv : null;
-  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-    for (const name of NAMES) {
-      const candidate = path.join(dir, name);
-      try {
-        fs.accessSync(candidate, fs.constants.X_OK);
-        return candidate;
-      } catch {
-        /* not here */
-      }
-    }
+  for (const name of NAMES) {
+    const found = onPath(name);
+    if (found) return found;
   }
   return null;
 }

@@ -29,3 +29,18 @@ export function buildDir(): string {
 export function jupyterDataDir(): string {
   return path.join(buildDir(), "jupyter");
 }
+
+/** The full path of an executable `command` on the PATH, or undefined. */
+export function onPath(command: string): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    if (!dir) continue;
+    const full = path.join(dir, command);
+    try {
+      fs.accessSync(full, fs.constants.X_OK);
+      return full;
+    } catch {
+      /* not here */
+    }
+  }
+  return undefined;
+}

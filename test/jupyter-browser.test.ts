@@ -13,18 +13,10 @@ import * as path from "path";
 import type { Browser } from "playwright-core";
 import { launchChromium } from "../kernel/chromium";
 import { installKernelSpec } from "../kernel/kernelspec";
-import { jupyterDataDir } from "../kernel/paths";
+import { jupyterDataDir, onPath } from "../kernel/paths";
 import { FIXTURE_DIR } from "./fixtures";
 
 const ROOT = path.resolve(__dirname, "..");
-
-function onPath(command: string): string | null {
-  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-    const full = path.join(dir, command);
-    if (dir && fs.existsSync(full)) return full;
-  }
-  return null;
-}
 
 const JUPYTER = onPath("jupyter-notebook");
 if (!JUPYTER) console.warn("jupyter-browser.test.ts skipped: Jupyter Notebook is not installed (Debian: apt-get install jupyter-notebook)");

@@ -11,26 +11,12 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { installKernelSpec, KERNEL_DISPLAY_NAME, userJupyterDataDir } from "../kernelspec";
-import { jupyterDataDir, projectRoot } from "../paths";
+import { jupyterDataDir, onPath, projectRoot } from "../paths";
 
 interface Frontend {
   name: string;
   command: string;
   args: string[];
-}
-
-function onPath(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-    if (!dir) continue;
-    const full = path.join(dir, command);
-    try {
-      fs.accessSync(full, fs.constants.X_OK);
-      return full;
-    } catch {
-      /* not here */
-    }
-  }
-  return undefined;
 }
 
 /** Jupyter Lab first, then Notebook, as separate commands or `jupyter` subcommands. */
