@@ -8,7 +8,6 @@
  * With neither installed it exits 1 with one line saying what to install.
  */
 import { spawn, spawnSync } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
 import { installKernelSpec, KERNEL_DISPLAY_NAME, userJupyterDataDir } from "../kernelspec";
 import { jupyterDataDir, onPath, projectRoot } from "../paths";
