@@ -29,7 +29,7 @@ import { labelSmoothingLoss } from "./label-smoothing";
 import { Linear, matMul2d } from "./linear";
 import { decoderMask, paddingMask } from "./masks";
 import type { Module } from "./module";
-import { positionalEncoding } from "./positional-encoding";
+import { addPositionalEncoding, positionalEncoding } from "./positional-encoding";
 import { toRng } from "./random";
 
 export interface TransformerOptions {
@@ -100,7 +100,7 @@ export class Transformer implements Module {
     if (t > this.config.maxLen) throw new Error(`a sequence of ${t} tokens is longer than maxLen ${this.config.maxLen}`);
     return tf.tidy(() => {
       const x = this.embedding.embed(ids); // [B, T, dModel]
-      const withPosition = tf.add(x, tf.slice(this.pe, [0, 0], [t, this.config.dModel])); // [B, T, dModel]
+      const withPosition = addPositionalEncoding(x, this.pe); // [B, T, dModel]
       return dropout(withPosition, this.config.dropout, options.rng ?? null, options.training ?? false);
     });
   }
