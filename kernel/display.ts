@@ -10,7 +10,7 @@ import { randomBytes } from "crypto";
 import type { Figure } from "../src/figure";
 import { escapeHtml, formatValue, makeTable, scriptJson, tableToHtml, tableToText, type TableOptions } from "./format";
 import { FIGURES_MIME, OUTPUT_ROLE_KEY, PLOTLY_LIBRARY_ROLE, PLOTLY_MIME, type MimeBundle } from "./nbformat";
-import { plotlyLibrarySource } from "./plotly";
+import { PLOTLY_CONFIG, plotlyLibrarySource } from "./plotly";
 import { writeDisplayData } from "./tslab-internals";
 
 // ---------------------------------------------------------------- low level
@@ -62,7 +62,7 @@ function figureText(figure: Figure): string {
  * plotly mime type for front ends with a plotly renderer, and text/plain.
  */
 export function figureBundle(figure: Figure, divId: string = `tn-plot-${newDisplayId()}`): MimeBundle {
-  const config = { responsive: true, displaylogo: false, ...(figure.config ?? {}) };
+  const config = { ...PLOTLY_CONFIG, ...(figure.config ?? {}) };
   // Animations (a figure with frames) keep their frames; plain figures send none.
   const plotlyFigure = { data: figure.data, layout: figure.layout, config, ...(figure.frames ? { frames: figure.frames } : {}) };
   const height = typeof figure.layout.height === "number" ? figure.layout.height : 420;

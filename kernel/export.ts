@@ -35,7 +35,7 @@ import * as path from "path";
 import katex from "katex";
 import MarkdownIt from "markdown-it";
 import { escapeHtml, formatNumber as formatWithDigits, scriptJson, stripAnsi } from "./format";
-import { plotlyLibrarySource } from "./plotly";
+import { PLOTLY_CONFIG, plotlyLibrarySource } from "./plotly";
 import {
   FIGURES_MIME,
   OUTPUT_ROLE_KEY,
@@ -366,7 +366,7 @@ function renderPlotly(data: unknown, page: PageState): string | null {
   page.plots++;
   const id = `tn-plot-${page.plots}`;
   const layout = isRecord(figure.layout) ? figure.layout : {};
-  const config = { displaylogo: false, responsive: true, ...(isRecord(figure.config) ? figure.config : {}) };
+  const config = { ...PLOTLY_CONFIG, ...(isRecord(figure.config) ? figure.config : {}) };
   const script =
     `(function(){var el=document.getElementById(${scriptJson(id)});` +
     `if(!window.Plotly){el.textContent="(plot unavailable: plotly.js did not load)";return;}` +

@@ -11,7 +11,7 @@ import * as path from "path";
 import type { Figure } from "../src/figure";
 import { launchChromium } from "./chromium";
 import { escapeHtml, scriptJson } from "./format";
-import { plotlyLibrarySource } from "./plotly";
+import { PLOTLY_CONFIG, plotlyLibrarySource } from "./plotly";
 
 export type FigureFormat = "html" | "png" | "svg";
 
@@ -38,7 +38,7 @@ export function figureHtml(figure: Figure, pageTitle?: string): string {
     throw new TypeError("figureHtml takes a plotly figure { data: [...], layout: {...} }");
   }
   const title = pageTitle ?? figureTitle(figure);
-  const fig = { data: figure.data, layout: figure.layout, config: { displaylogo: false, responsive: true, ...(figure.config ?? {}) }, frames: figure.frames ?? [] };
+  const fig = { data: figure.data, layout: figure.layout, config: { ...PLOTLY_CONFIG, ...(figure.config ?? {}) }, frames: figure.frames ?? [] };
   return (
     `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${escapeHtml(title.replace(/<[^>]*>/g, ""))}</title>\n` +
     `<script>${plotlyLibrarySource()}</script>\n</head>\n<body style="margin:0">\n<div id="figure"></div>\n` +

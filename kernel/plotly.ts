@@ -13,3 +13,6 @@ export function plotlyLibrarySource(): string {
   source ??= scriptSafe(fs.readFileSync(require.resolve("plotly.js-dist-min"), "utf8"));
   return source;
 }
+
+/** The plotly config every page starts from (a figure's own config goes on top): resizes with the page, no plotly logo. */
+export const PLOTLY_CONFIG: Readonly<Record<string, unknown>> = Object.freeze({ responsive: true, displaylogo: false });

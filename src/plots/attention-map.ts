@@ -9,7 +9,7 @@
  * ("the (0)", "the (5)") so ticks and hover text say which one is meant.
  */
 import type { Figure, Trace } from "../figure";
-import { checkRectangular, plotlyText, uniqueLabels, WEIGHT_COLORSCALE } from "./labels";
+import { checkRectangular, indices, plotlyText, uniqueLabels, WEIGHT_COLORSCALE } from "./labels";
 
 /** Options for {@link attentionMapFigure}. */
 export interface AttentionMapOptions {
@@ -50,8 +50,6 @@ function checkWeights(weights: number[][], queries: string[], keys: string[], wh
   if (cols !== keys.length) throw new Error(`${what} has ${cols} columns but ${keys.length} key labels`);
   if (rows === 0 || cols === 0) throw new Error(`${what} is empty (${rows} x ${cols})`);
 }
-
-const indices = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 /** Hover text per cell: "query it<br>key animal". */
 function hoverText(queries: string[], keys: string[]): string[][] {

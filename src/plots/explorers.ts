@@ -15,9 +15,8 @@
  *   mask hides every later key from each query (the upper triangle).
  */
 import type { Figure, Trace } from "../figure";
-import { checkRectangular, plotlyText, uniqueLabels, WEIGHT_COLORSCALE } from "./labels";
+import { checkRectangular, indices, plotlyText, uniqueLabels, WEIGHT_COLORSCALE } from "./labels";
 
-const indices = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 /** Three significant digits, never an exponent below 1e21: 0.5, 6.28, 628, 62800. */
 const short = (x: number): string => String(Number(x.toPrecision(3)));
 const titleOf = (text: string): Record<string, unknown> => ({ text: plotlyText(text) });

@@ -52,3 +52,8 @@ export const WEIGHT_COLORSCALE: [number, string][] = [
   [0.75, "#2171b5"],
   [1, "#08306b"],
 ];
+
+/** 0, 1, ..., n - 1: the numeric positions plots use for axes and rows. */
+export function indices(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}

@@ -10,7 +10,7 @@
  * Letters: Tk = number of keys, dK = length of q and of every k.
  */
 import type { Figure, Trace } from "../figure";
-import { plotlyText, uniqueLabels } from "./labels";
+import { indices, plotlyText, uniqueLabels } from "./labels";
 import { softmaxWithTemperature } from "./explorers";
 
 /** Input of {@link neuronViewFigure}. */
@@ -67,8 +67,6 @@ export function neuronViewNumbers(query: number[], keys: number[][]): NeuronView
   const scaled = dots.map((s) => s / scale); // [Tk]
   return { products, dots, scaled, weights: softmaxWithTemperature(scaled, 1) };
 }
-
-const indices = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 /** Half-width of a colour scale centred on 0 that holds every value (1 when all are 0). */
 function symmetricLimit(rows: number[][]): number {

@@ -5,7 +5,7 @@
  * PE(pos, 2i + 1) = cos(...)); the curves' legend says which.
  */
 import type { Figure, Trace } from "../figure";
-import { checkRectangular, plotlyText } from "./labels";
+import { checkRectangular, indices, plotlyText } from "./labels";
 
 /** Options for {@link positionalEncodingMapFigure}. */
 export interface PositionalEncodingMapOptions {
@@ -28,8 +28,6 @@ function checkTable(pe: number[][], what: string): [number, number] {
   if (positions === 0 || dModel === 0) throw new Error(`${what}: the table is empty (${positions} positions x ${dModel} dimensions)`);
   return [positions, dModel];
 }
-
-const indices = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 /** "sin" for an even dimension (2i), "cos" for an odd one (2i + 1). */
 export function sinusoidKind(dim: number): "sin" | "cos" {
