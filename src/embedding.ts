@@ -2,10 +2,10 @@
  * Step 1's input embedding: a table with one learnt row of dModel numbers per
  * token id, and a lookup that turns ids into those rows (X in the article).
  *
- * The lookup is a row gather with a hand-written gradient: tfjs's own gradient
- * of `gather` needs the `UnsortedSegmentSum` kernel, which the wasm backend (the
- * default in Node) does not have. The gradient of a gather scatters each output
- * row's gradient back onto the row it came from; here that is
+ * The lookup is a row gather with a hand-written gradient: the gradient of a
+ * gather scatters each output row's gradient back onto the row it came from,
+ * an `unsortedSegmentSum` of dy by id. The wasm backend as shipped has no such
+ * kernel (the fast kernels of `src/wasm/` add it); there the scatter is
  * oneHot(ids)^T x dy, [vocabSize, n] x [n, dModel], which every backend runs.
  */
 import * as tf from "@tensorflow/tfjs";
@@ -29,8 +29,10 @@ export function embeddingLookup(table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
       return {
         value: tf.gather(t, i), // [n, dModel]
         gradFunc: (dy, saved) => {
-          const oneHot = tf.cast(tf.oneHot(saved[0] as tf.Tensor1D, vocabSize), "float32"); // [n, vocabSize]
-          return [tf.matMul(tf.transpose(oneHot), dy as tf.Tensor2D), tf.zerosLike(saved[0])]; // [vocabSize, n] x [n, dModel]
+          const [i] = saved as [tf.Tensor1D];
+          if (tf.getKernel("UnsortedSegmentSum", tf.getBackend())) return [tf.unsortedSegmentSum(dy, i, vocabSize), tf.zerosLike(i)]; // [vocabSize, dModel]
+          const oneHot = tf.cast(tf.oneHot(i, vocabSize), "float32"); // [n, vocabSize]
+          return [tf.matMul(tf.transpose(oneHot), dy as tf.Tensor2D), tf.zerosLike(i)]; // [vocabSize, n] x [n, dModel]
         },
       };
     }) as CustomGrad);

@@ -9,6 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { makeVariable, type Module } from "./module";
+import { fastKernelsInstalled } from "./wasm/fast-kernels";
 import { glorotUniform, type RandomSource, toRng } from "./random";
 
 type CustomGrad = (...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -16,24 +17,35 @@ type CustomGrad = (...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
   gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
 };
 
+/** Whether transpose flags are fast here: everywhere but on the shipped wasm kernels. */
+function transposeFlagsAreFast(): boolean {
+  return tf.getBackend() !== "wasm" || fastKernelsInstalled();
+}
+
 const productWithGrad = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
   save([a, b]);
   return {
     value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), // [m, n]
-    gradFunc: (dy, [sa, sb]) => [
-      tf.matMul(dy as tf.Tensor2D, tf.transpose(sb) as tf.Tensor2D), // dA = dY B^T, [m, k]
-      tf.matMul(tf.transpose(sa) as tf.Tensor2D, dy as tf.Tensor2D), // dB = A^T dY, [k, n]
-    ],
+    gradFunc: (dy, [sa, sb]) =>
+      transposeFlagsAreFast()
+        ? [
+            tf.matMul(dy as tf.Tensor2D, sb as tf.Tensor2D, false, true), // dA = dY B^T, [m, k]
+            tf.matMul(sa as tf.Tensor2D, dy as tf.Tensor2D, true, false), // dB = A^T dY, [k, n]
+          ]
+        : [
+            tf.matMul(dy as tf.Tensor2D, tf.transpose(sb) as tf.Tensor2D), // dA = dY B^T, [m, k]
+            tf.matMul(tf.transpose(sa) as tf.Tensor2D, dy as tf.Tensor2D), // dB = A^T dY, [k, n]
+          ],
   };
 }) as CustomGrad);
 
 /**
- * The 2-d product a [m, k] x b [k, n] -> [m, n], with its gradient written
- * so that every product in it is untransposed: dA = dY transpose(B),
- * dB = transpose(A) dY. tfjs's own gradient passes transpose flags to the
- * product instead, and the wasm backend as shipped runs a transposed product
- * about ten times slower than a plain one (see "Training speed" in the README);
- * an explicit transpose is a cheap copy.
+ * The 2-d product a [m, k] x b [k, n] -> [m, n], with its gradient
+ * dA = dY B^T, dB = A^T dY. On the wasm backend as shipped, a product with a
+ * transpose flag runs about ten times slower than a plain one, so there the
+ * gradient transposes explicitly (a cheap copy) and multiplies plainly; with
+ * the fast kernels (`src/wasm/`) and on other backends it passes the flags,
+ * and the kernel picks the faster way round (see "Training speed" in the README).
  */
 export function matMul2d(a: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
   if (a.rank !== 2 || b.rank !== 2 || a.shape[1] !== b.shape[0]) {

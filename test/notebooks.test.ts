@@ -11,6 +11,7 @@ import { launchChromium } from "../kernel/chromium";
 import { exportHandout } from "../kernel/export";
 import { PLOTLY_MIME, type Notebook } from "../kernel/nbformat";
 import { runNotebook, type NotebookResult } from "../kernel/runner";
+import { timingReport } from "../kernel/timings";
 import { tempDir } from "./fixtures";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -22,6 +23,11 @@ const TOL = 1e-4;
 const RUN_TIMEOUT_MS = 15 * 60 * 1000;
 
 const results = new Map<string, NotebookResult>();
+
+// How long the course took, as `npm start` reports it: all notebooks, and the training cells.
+afterAll(() => {
+  if (results.size > 0) console.log(`notebook times in this test run:\n${timingReport([...results.values()])}`);
+});
 async function run(name: string): Promise<NotebookResult> {
   if (!results.has(name)) {
     results.set(name, await runNotebook(path.join(ROOT, "notebooks", name), { outDir: tempDir(), displayName: `notebooks/${name}` }));

@@ -16,6 +16,7 @@ import { exportHandout, exportIndex, notebookTitle, type IndexEntry } from "../e
 import { formatNumber, makeTable, tableToText } from "../format";
 import { writeFileAtomic } from "../nbformat";
 import { buildDir, projectRoot } from "../paths";
+import { timingReport } from "../timings";
 import { runNotebook, type NotebookResult, DEFAULT_CELL_TIMEOUT_MS } from "../runner";
 import { selectNotebooks } from "../select";
 
@@ -54,7 +55,7 @@ function parseArgs(argv: string[]): Args {
 function summary(results: NotebookResult[]): string {
   const rows = results.map((r) => [path.basename(r.file), r.codeCells, Number(r.seconds.toFixed(2)), r.status === "ok" ? "ok" : "FAILED"]);
   const total = results.reduce((sum, r) => sum + r.seconds, 0);
-  return `${tableToText(makeTable(rows, { columns: ["notebook", "cells", "seconds", "status"] }))}\ntotal ${formatNumber(total, 3)} s`;
+  return `${tableToText(makeTable(rows, { columns: ["notebook", "cells", "seconds", "status"] }))}\ntotal ${formatNumber(total, 3)} s\n\n${timingReport(results)}`;
 }
 
 async function main(): Promise<number> {

@@ -1,5 +1,6 @@
 /**
- * Shared by the library's unit tests: the backend (wasm, the default in Node),
+ * Shared by the library's unit tests: the backend (wasm, the default in Node;
+ * the "cpu" test project sets TRANSFORMER_NOTEBOOKS_BACKEND=cpu),
  * one float32 tolerance, and a tensor-leak check.
  */
 import * as tf from "@tensorflow/tfjs";
