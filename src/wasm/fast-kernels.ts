@@ -9,7 +9,7 @@
  * ones. The test suite compares every one with tfjs's cpu backend.
  */
 import * as tf from "@tensorflow/tfjs";
-import { batchMatMul } from "./batch-mat-mul";
+import { makeBatchMatMul } from "./batch-mat-mul";
 import { makeGatherV2, unsortedSegmentSum } from "./gather";
 import type { KernelFunc } from "./heap";
 import { makeCast, makeIdentity } from "./identity";
@@ -51,7 +51,7 @@ export function installFastKernels(wasmVersion: string): void {
   checkFastKernelVersions(wasmVersion);
   if (shipped) return;
   const make: Record<(typeof FAST_KERNEL_NAMES)[number], () => KernelFunc> = {
-    BatchMatMul: () => batchMatMul,
+    BatchMatMul: () => makeBatchMatMul(shippedFunc("BatchMatMul")),
     Transpose: () => makeTranspose(shippedFunc("Transpose")),
     Sum: () => makeSum(shippedFunc("Sum")),
     Identity: () => makeIdentity(shippedFunc("Identity")),
