@@ -89,6 +89,12 @@ async function activateWasm(threads: number, fast: boolean): Promise<{ threads: 
   let ok: boolean;
   if (!wasmStarted() && threads > 1) {
     ok = await withWasmThreads(threads, pkg.setThreadsCount, () => tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", true), () => activate("wasm"));
+    if (!ok) {
+      // no threads here (no SharedArrayBuffer, say): the single-threaded binary still works
+      tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+      pkg.setThreadsCount(1);
+      ok = await activate("wasm");
+    }
   } else ok = await activate("wasm");
   if (!ok) return null;
   if (fast) installFastKernels(pkg.version_wasm);

@@ -48,11 +48,6 @@ export function offsetOf(backend: WasmBackend, t: tf.TensorInfo): number {
   return backend.dataIdMap.get(t.dataId).memoryOffset;
 }
 
-/** The backend's id (the number the wasm side knows) of a tensor. */
-export function idOf(backend: WasmBackend, t: tf.TensorInfo): number {
-  return backend.dataIdMap.get(t.dataId).id;
-}
-
 /**
  * Registers `size` float32s at byte `offset` as a fresh tensor id and returns
  * it. The memory stays owned by the tensor it belongs to; `releaseView` only

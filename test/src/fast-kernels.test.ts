@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setupBackend } from "../../src/backend";
 import { Rng } from "../../src/random";
+import { SMALL_BATCHED_PRODUCT } from "../../src/wasm/batch-mat-mul";
 import { checkFastKernelVersions, FAST_KERNEL_NAMES, fastKernelsInstalled } from "../../src/wasm/fast-kernels";
 
 type Arrays = { values: Float32Array | Int32Array; shape: number[]; dtype: "float32" | "int32" }[];
@@ -98,11 +99,21 @@ describe("BatchMatMul on wasm equals cpu, forward and gradient", () => {
     }
   }
 
+  // Small batched products (under SMALL_BATCHED_PRODUCT = 4096 multiply-adds per batch) stay on the shipped kernel.
+  it("the size threshold between the shipped kernel and fast calls is 4096 multiply-adds per batch", () => {
+    expect(SMALL_BATCHED_PRODUCT).toBe(4096);
+    expect(17 * 16 * 19).toBeGreaterThan(SMALL_BATCHED_PRODUCT); // 5168: the fast cases below
+  });
   const batched: { a: number[]; b: number[]; ta?: boolean; tb?: boolean; out: number[] }[] = [
     { a: [2, 3, 5, 7], b: [2, 3, 7, 4], out: [2, 3, 5, 4] },
     { a: [2, 3, 5, 7], b: [2, 3, 4, 7], tb: true, out: [2, 3, 5, 4] }, // attention's Q K^T
     { a: [2, 3, 7, 5], b: [2, 3, 7, 4], ta: true, out: [2, 3, 5, 4] },
     { a: [3, 1, 9], b: [3, 9, 1], out: [3, 1, 1] },
+    // above SMALL_BATCHED_PRODUCT multiply-adds per batch: one fast call per batch
+    { a: [2, 3, 17, 16], b: [2, 3, 16, 19], out: [2, 3, 17, 19] },
+    { a: [2, 3, 17, 16], b: [2, 3, 19, 16], tb: true, out: [2, 3, 17, 19] },
+    { a: [2, 3, 16, 17], b: [2, 3, 16, 19], ta: true, out: [2, 3, 17, 19] },
+    { a: [2, 3, 16, 17], b: [2, 3, 19, 16], ta: true, tb: true, out: [2, 3, 17, 19] },
   ];
   for (const c of batched) {
     it(`[${c.a}] x [${c.b}]${c.ta ? ", transposeA" : ""}${c.tb ? ", transposeB" : ""} -> [${c.out}]`, async () => {
